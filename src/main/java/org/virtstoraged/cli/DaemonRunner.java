@@ -1,0 +1,127 @@
+package org.virtstoraged.cli;
+
+import io.quarkus.runtime.Quarkus;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+import org.virtstoraged.config.ConfigException;
+import org.virtstoraged.config.DaemonConfig;
+import org.virtstoraged.config.DaemonPaths;
+import org.virtstoraged.server.ClientSettings;
+import org.virtstoraged.server.DaemonServer;
+import org.virtstoraged.server.SocketRole;
+import sun.misc.Signal;
+
+/**
+ * Runs the daemon in this process until it is told to stop: PID file, listeners, SIGHUP reloads and
+ * the idle timeout. Start-up failures come back as {@link StartupException} before anything is served.
+ */
+final class DaemonRunner {
+    private static final Logger LOG = Logger.getLogger(DaemonRunner.class);
+
+    private final Vertx vertx;
+    private final boolean privileged;
+    private final Path configFile;
+    private final boolean configExplicit;
+    private final DaemonPaths paths;
+    private final Path pidPath;
+    private final int timeoutSeconds;
+    private final ShutdownActions shutdown;
+    private final AtomicReference<DaemonConfig> config = new AtomicReference<>();
+
+    DaemonRunner(Vertx vertx, boolean privileged, Path configFile, boolean configExplicit, DaemonConfig initial,
+            DaemonPaths paths, Path pidPath, int timeoutSeconds, ShutdownActions shutdown) {
+        this.vertx = vertx;
+        this.privileged = privileged;
+        this.configFile = configFile;
+        this.configExplicit = configExplicit;
+        this.paths = paths;
+        this.pidPath = pidPath;
+        this.timeoutSeconds = timeoutSeconds;
+        this.shutdown = shutdown;
+        this.config.set(initial);
+    }
+
+    /** Serves until shutdown; calls onReady once every socket listens. Returns the exit status. */
+    int run(Runnable onReady) throws StartupException {
+        createRunDir();
+        PidFile pid = PidFile.acquire(pidPath, ProcessHandle.current().pid());
+        shutdown.add(pid::close);
+        DaemonServer server = new DaemonServer(vertx, privileged, endpoints(config.get()), clientSettings(config.get()));
+        try {
+            server.start();
+        } catch (Exception e) {
+            shutdown.runAll();
+            throw new StartupException(StartupException.INIT, "Failed to start the daemon's sockets: " + e.getMessage());
+        }
+        shutdown.add(server::stop);
+        Signal.handle(new Signal("HUP"), sig -> reload(server));
+        if (timeoutSeconds > 0) {
+            long idleTimer = vertx.setPeriodic(1000, id -> exitIfIdle(server));
+            shutdown.add(() -> vertx.cancelTimer(idleTimer));
+        }
+        DevModeReloader reloader = new DevModeReloader();
+        reloader.start();
+        shutdown.add(reloader::stop);
+        onReady.run();
+        Quarkus.waitForExit();
+        shutdown.runAll();
+        return 0;
+    }
+
+    /** The runtime directory, as libvirt makes it: 0755 for root, 0700 for a session (not unix_sock_dir). */
+    private void createRunDir() throws StartupException {
+        try {
+            if (!Files.isDirectory(paths.runDir())) {
+                Files.createDirectories(paths.runDir(), PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString(privileged ? "rwxr-xr-x" : "rwx------")));
+            }
+        } catch (java.io.IOException e) {
+            throw new StartupException(StartupException.RUNDIR,
+                    "unable to create rundir " + paths.runDir() + ": " + e.getMessage());
+        }
+    }
+
+    private void exitIfIdle(DaemonServer server) {
+        if (server.idleNanos() >= TimeUnit.SECONDS.toNanos(timeoutSeconds)) {
+            LOG.infof("no client for %d seconds, exiting", timeoutSeconds);
+            Quarkus.asyncExit(0);
+        }
+    }
+
+    /** SIGHUP: take a changed configuration file; a broken one is reported and the old settings stay. */
+    private void reload(DaemonServer server) {
+        try {
+            DaemonConfig fresh = loadConfig(configFile, configExplicit, privileged);
+            config.set(fresh);
+            server.applySettings(clientSettings(fresh));
+            LOG.infof("reloaded configuration from %s", configFile);
+        } catch (ConfigException e) {
+            LOG.errorf("Reloading configuration failed, keeping the current settings: %s", e.getMessage());
+        }
+    }
+
+    /** An explicit -f file must exist; the default path may be absent, as with libvirt. */
+    static DaemonConfig loadConfig(Path file, boolean explicit, boolean privileged) throws ConfigException {
+        return explicit ? DaemonConfig.load(file, privileged) : DaemonConfig.loadIfPresent(file, privileged);
+    }
+
+    private List<DaemonServer.Endpoint> endpoints(DaemonConfig cfg) {
+        List<DaemonServer.Endpoint> list = new ArrayList<>();
+        list.add(new DaemonServer.Endpoint(paths.socket(), SocketRole.RW, cfg.unixSockRwPerms()));
+        paths.readOnlySocket().ifPresent(p -> list.add(new DaemonServer.Endpoint(p, SocketRole.RO, cfg.unixSockRoPerms())));
+        paths.adminSocket().ifPresent(p -> list.add(new DaemonServer.Endpoint(p, SocketRole.ADMIN, cfg.unixSockAdminPerms())));
+        return list;
+    }
+
+    private static ClientSettings clientSettings(DaemonConfig cfg) {
+        return new ClientSettings((int) Math.min(Integer.MAX_VALUE, cfg.maxClientRequests()), cfg.keepaliveInterval(),
+                (int) Math.min(Integer.MAX_VALUE, cfg.keepaliveCount()));
+    }
+}

@@ -1,0 +1,18 @@
+package org.virtstoraged.dispatch;
+
+import io.smallrye.mutiny.Uni;
+import org.virtstoraged.rpc.xdr.XdrDecoder;
+
+/**
+ * One RPC procedure: decodes its arguments, does the work, and yields the XDR-encoded return value.
+ * A failure is a {@link org.virtstoraged.error.VirException}, which becomes an ERROR reply.
+ */
+@FunctionalInterface
+public interface Procedure {
+    Uni<byte[]> call(ClientContext client, XdrDecoder args);
+
+    /** A procedure whose work is quick and non-blocking, done on the calling thread. */
+    static Procedure immediate(java.util.function.BiFunction<ClientContext, XdrDecoder, byte[]> body) {
+        return (client, args) -> Uni.createFrom().item(() -> body.apply(client, args));
+    }
+}

@@ -1,0 +1,50 @@
+package org.virtstoraged.error;
+
+/**
+ * libvirt's error codes (virErrorNumber) with the two message forms libvirt uses: the bare text when
+ * a call reports no detail, and the text that frames a detail. Numbers and texts must match libvirt
+ * 9.0 exactly: clients compare the numbers, users read the texts.
+ */
+public enum ErrorCode {
+    INTERNAL_ERROR(1, "internal error", "internal error: %s"),
+    NO_SUPPORT(3, "this function is not supported by the connection driver",
+            "this function is not supported by the connection driver: %s"),
+    NO_CONNECT(5, "no connection driver available", "no connection driver available for %s"),
+    INVALID_CONN(6, "invalid connection pointer in", "invalid connection pointer in %s"),
+    INVALID_ARG(8, "invalid argument", "invalid argument: %s"),
+    OPERATION_FAILED(9, "operation failed", "operation failed: %s"),
+    XML_ERROR(27, "XML description is invalid or not well formed",
+            "XML error: %s"),
+    OPERATION_DENIED(29, "operation forbidden for read only access", "operation forbidden: %s"),
+    CONF_SYNTAX(33, "failed to parse configuration file", "configuration file syntax error: %s"),
+    RPC(39, "RPC error", "%s"),
+    AUTH_FAILED(45, "authentication failed", "authentication failed: %s"),
+    NO_STORAGE_POOL(49, "Storage pool not found", "Storage pool not found: %s"),
+    NO_STORAGE_VOL(50, "Storage volume not found", "Storage volume not found: %s"),
+    OPERATION_INVALID(55, "Requested operation is not valid", "Requested operation is not valid: %s"),
+    STORAGE_POOL_BUILT(76, "storage pool already built", "Storage pool already built: %s");
+
+    private final int number;
+    private final String bare;
+    private final String withDetail;
+
+    ErrorCode(int number, String bare, String withDetail) {
+        this.number = number;
+        this.bare = bare;
+        this.withDetail = withDetail;
+    }
+
+    public int number() {
+        return number;
+    }
+
+    /** The message as libvirt composes it: the template applied to the detail, or the bare text. */
+    public String message(String detail) {
+        return detail == null ? bare : withDetail.replace("%s", detail);
+    }
+
+    /** The template libvirt sends in remote_error.str1 (the format before the detail is applied). */
+    public String template(String detail) {
+        return detail == null ? bare : withDetail;
+    }
+}

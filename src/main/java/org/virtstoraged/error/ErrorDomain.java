@@ -1,0 +1,22 @@
+package org.virtstoraged.error;
+
+/** libvirt's error domains (virErrorDomain): which part of libvirt raised an error. */
+public enum ErrorDomain {
+    NONE(0),
+    RPC(7),
+    CONF(9),
+    REMOTE(13),
+    URI(45),
+    STORAGE(18),
+    ADMIN(62);
+
+    private final int number;
+
+    ErrorDomain(int number) {
+        this.number = number;
+    }
+
+    public int number() {
+        return number;
+    }
+}

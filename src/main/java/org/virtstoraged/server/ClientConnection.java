@@ -1,0 +1,192 @@
+package org.virtstoraged.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.unix.PeerCredentials;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.NetSocketInternal;
+import io.vertx.core.parsetools.RecordParser;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+import org.virtstoraged.dispatch.CallDispatcher;
+import org.virtstoraged.dispatch.ClientContext;
+import org.virtstoraged.rpc.keepalive.KeepaliveProgram;
+import org.virtstoraged.rpc.wire.Frames;
+import org.virtstoraged.rpc.wire.MessageHeader;
+import org.virtstoraged.rpc.wire.MessageStatus;
+import org.virtstoraged.rpc.wire.MessageType;
+import org.virtstoraged.rpc.wire.WireLimits;
+import org.virtstoraged.rpc.xdr.XdrDecoder;
+
+/**
+ * One client on one socket: cuts the byte stream into frames, answers keepalive, hands calls to the
+ * dispatcher of their program and writes the replies back. A frame that breaks the protocol costs this
+ * client its connection and nothing else.
+ */
+final class ClientConnection {
+    private static final Logger LOG = Logger.getLogger(ClientConnection.class);
+    private static final AtomicInteger NEXT_ID = new AtomicInteger(1);
+
+    private final NetSocket socket;
+    private final List<CallDispatcher> dispatchers;
+    private final ClientSettings settings;
+    private final ClientContext context;
+    private final KeepaliveMonitor keepalive;
+    private final RecordParser parser;
+    private final Runnable onClose;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private boolean expectingLength = true;
+    private volatile boolean closed;
+
+    ClientConnection(Vertx vertx, NetSocket socket, SocketRole role, List<CallDispatcher> dispatchers,
+            ClientSettings settings, Runnable onClose) {
+        this.socket = socket;
+        this.dispatchers = dispatchers;
+        this.settings = settings;
+        this.onClose = onClose;
+        this.keepalive = new KeepaliveMonitor(vertx, settings.keepaliveInterval(), settings.keepaliveCount(),
+                this::sendPing, this::close);
+        this.context = new ClientContext(NEXT_ID.getAndIncrement(), role == SocketRole.RO, peerOf(socket),
+                keepalive::start);
+        this.parser = RecordParser.newFixed(WireLimits.LENGTH_WORD);
+        parser.handler(this::onRecord);
+        parser.exceptionHandler(e -> protocolViolation(e.getMessage()));
+        socket.handler(parser);
+        socket.closeHandler(v -> onClosed());
+        socket.exceptionHandler(e -> LOG.debugf("client %d: %s", context.id(), e.getMessage()));
+        LOG.debugf("client %d connected on %s socket, peer %s", context.id(), role, context.peer());
+    }
+
+    long id() {
+        return context.id();
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    private static org.virtstoraged.dispatch.PeerCredentials peerOf(NetSocket socket) {
+        if (socket instanceof NetSocketInternal internal) {
+            Channel channel = internal.channelHandlerContext().channel();
+            if (channel instanceof EpollDomainSocketChannel unix) {
+                try {
+                    PeerCredentials pc = unix.peerCredentials();
+                    return new org.virtstoraged.dispatch.PeerCredentials(pc.pid(), pc.uid(), pc.gids()[0]);
+                } catch (java.io.IOException | RuntimeException e) {
+                    LOG.debugf("cannot read peer credentials: %s", e.getMessage());
+                }
+            }
+        }
+        return org.virtstoraged.dispatch.PeerCredentials.UNKNOWN;
+    }
+
+    private void onRecord(Buffer record) {
+        if (closed) {
+            return;
+        }
+        if (expectingLength) {
+            long length = record.getUnsignedInt(0);
+            String problem = Frames.checkLength(length);
+            if (problem != null) {
+                protocolViolation(problem);
+                return;
+            }
+            expectingLength = false;
+            parser.fixedSizeMode((int) length - WireLimits.LENGTH_WORD);
+            return;
+        }
+        expectingLength = true;
+        parser.fixedSizeMode(WireLimits.LENGTH_WORD);
+        keepalive.messageReceived();
+        onMessage(record.getBytes());
+    }
+
+    private void onMessage(byte[] message) {
+        MessageHeader header = MessageHeader.decode(new XdrDecoder(message, 0, WireLimits.HEADER_SIZE));
+        if (header.type() == MessageType.CALL_WITH_FDS) {
+            // Descriptors travel beside such a call (SCM_RIGHTS); a storage daemon takes none, and libvirt
+            // drops a client whose call promises descriptors that never arrive.
+            protocolViolation("call with file descriptors, none accepted");
+            return;
+        }
+        if (header.program() == KeepaliveProgram.PROGRAM) {
+            onKeepalive(header);
+            return;
+        }
+        CallDispatcher dispatcher = null;
+        for (CallDispatcher d : dispatchers) {
+            if (d.serves(header.program(), header.version())) {
+                dispatcher = d;
+            }
+        }
+        if (dispatcher == null) {
+            write(CallDispatcher.errorReply(header, org.virtstoraged.error.VirException.of(
+                    org.virtstoraged.error.ErrorCode.RPC, org.virtstoraged.error.ErrorDomain.RPC,
+                    "Cannot find program %d version %d", header.program(), header.version())));
+            return;
+        }
+        if (inFlight.incrementAndGet() >= settings.maxClientRequests()) {
+            // As libvirt: stop reading this client until one of its calls completes.
+            socket.pause();
+        }
+        dispatcher.dispatch(context, header, message, WireLimits.HEADER_SIZE).subscribe().with(
+                reply -> completed(reply),
+                failure -> {
+                    LOG.error("dispatch failed", failure);
+                    completed(null);
+                });
+    }
+
+    private void completed(byte[] reply) {
+        if (reply != null) {
+            write(reply);
+        }
+        if (inFlight.getAndDecrement() >= settings.maxClientRequests() && !closed) {
+            socket.resume();
+        }
+        if (context.closeRequested()) {
+            close();
+        }
+    }
+
+    private void onKeepalive(MessageHeader header) {
+        if (header.procedure() == KeepaliveProgram.PING) {
+            write(Frames.encode(new MessageHeader(KeepaliveProgram.PROGRAM, KeepaliveProgram.VERSION,
+                    KeepaliveProgram.PONG, MessageType.MESSAGE, 0, MessageStatus.OK), new byte[0]));
+        }
+        // A PONG needs no action: receiving it already proved the client alive.
+    }
+
+    private void sendPing() {
+        write(Frames.encode(new MessageHeader(KeepaliveProgram.PROGRAM, KeepaliveProgram.VERSION,
+                KeepaliveProgram.PING, MessageType.MESSAGE, 0, MessageStatus.OK), new byte[0]));
+    }
+
+    private void write(byte[] frame) {
+        if (!closed) {
+            socket.write(Buffer.buffer(frame));
+        }
+    }
+
+    private void protocolViolation(String why) {
+        LOG.warnf("client %d: dropping connection: %s", context.id(), why);
+        close();
+    }
+
+    void close() {
+        if (!closed) {
+            closed = true;
+            socket.close();
+        }
+    }
+
+    private void onClosed() {
+        closed = true;
+        keepalive.stop();
+        LOG.debugf("client %d disconnected", context.id());
+        onClose.run();
+    }
+}

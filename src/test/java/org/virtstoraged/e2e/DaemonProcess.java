@@ -1,0 +1,138 @@
+package org.virtstoraged.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Our daemon, built by `mvn package`, started as a real process in session mode with its own
+ * XDG directories under a temporary folder, exactly as a user would run it.
+ */
+final class DaemonProcess implements AutoCloseable {
+    private final Path home;
+    private final Path log;
+    private Process process;
+
+    DaemonProcess(Path home) throws IOException {
+        this.home = home;
+        Files.createDirectories(runtimeDir());
+        Files.createDirectories(configDir());
+        this.log = home.resolve("daemon.log");
+    }
+
+    static String jar() {
+        String jar = System.getProperty("virtstoraged.jar", "target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(Path.of(jar))) {
+            throw new AssertionError("the daemon is not built: " + jar + " is missing (run mvn package)");
+        }
+        return jar;
+    }
+
+    Path runtimeDir() {
+        return home.resolve("run");
+    }
+
+    Path configDir() {
+        return home.resolve("config");
+    }
+
+    /** $XDG_RUNTIME_DIR/libvirt/virtstoraged-sock */
+    Path socket() {
+        return runtimeDir().resolve("libvirt/virtstoraged-sock");
+    }
+
+    Path adminSocket() {
+        return runtimeDir().resolve("libvirt/virtstoraged-admin-sock");
+    }
+
+    Path pidFile() {
+        return runtimeDir().resolve("libvirt/virtstoraged.pid");
+    }
+
+    String uri() {
+        return "storage:///session?socket=" + socket();
+    }
+
+    Virsh virsh() {
+        return new Virsh(uri());
+    }
+
+    Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("XDG_RUNTIME_DIR", runtimeDir().toString());
+        env.put("XDG_CONFIG_HOME", configDir().toString());
+        env.put("HOME", home.toString());
+        // we run as root in CI: force the session daemon, as an unprivileged user would get
+        env.put("VIRTSTORAGED_MODE", "session");
+        return env;
+    }
+
+    List<String> command(String... args) {
+        List<String> argv = new ArrayList<>(List.of(javaBinary(), "-jar", jar()));
+        argv.addAll(List.of(args));
+        return argv;
+    }
+
+    static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Runs the daemon binary to completion (for --help, --version, bad options, -d ...). */
+    CommandResult runToCompletion(long timeoutSeconds, String... args) throws Exception {
+        return Commands.run(command(args), env(), null, timeoutSeconds);
+    }
+
+    /** Starts the daemon in the foreground and waits until its socket accepts connections. */
+    DaemonProcess start(String... args) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command(args)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env());
+        process = pb.start();
+        awaitSocket(socket(), 60);
+        return this;
+    }
+
+    void awaitSocket(Path sock, long seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(sock) && RawClient.canConnect(sock)) {
+                return;
+            }
+            if (process != null && !process.isAlive()) {
+                throw new AssertionError("daemon exited with " + process.exitValue() + ":\n" + log());
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("daemon socket " + sock + " did not appear:\n" + log());
+    }
+
+    Process process() {
+        assertNotNull(process, "daemon not started");
+        return process;
+    }
+
+    String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    void signal(String name) throws Exception {
+        Commands.run(List.of("kill", "-" + name, Long.toString(process().pid())), Map.of(), null, 10);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.virtstoraged.rpc.remote;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+import org.virtstoraged.error.ErrorCode;
+import org.virtstoraged.error.ErrorDomain;
+import org.virtstoraged.error.VirException;
+import org.virtstoraged.rpc.xdr.XdrDecoder;
+
+/** remote_error as remote_protocol.x lays it out, field by field. */
+class RemoteErrorCodecTest {
+
+    /** The decoded fields of remote_error, in declaration order. */
+    record RemoteError(int code, int domain, String message, int level, String str1, String str2, String str3,
+            int int1, int int2) {
+    }
+
+    /** Decodes remote_error strictly in libvirt's field order; dom and net must be absent. */
+    static RemoteError decode(byte[] bytes) {
+        XdrDecoder in = new XdrDecoder(bytes);
+        int code = in.readInt();
+        int domain = in.readInt();
+        String message = in.readOptionalString();
+        int level = in.readInt();
+        assertFalse(in.readBool(), "dom must be absent");
+        String str1 = in.readOptionalString();
+        String str2 = in.readOptionalString();
+        String str3 = in.readOptionalString();
+        int int1 = in.readInt();
+        int int2 = in.readInt();
+        assertFalse(in.readBool(), "net must be absent");
+        assertEquals(0, in.remaining(), "trailing bytes after remote_error");
+        return new RemoteError(code, domain, message, level, str1, str2, str3, int1, int2);
+    }
+
+    @Test
+    void levelConstantIsVirErrError() {
+        assertEquals(2, RemoteErrorCodec.LEVEL_ERROR);
+    }
+
+    @Test
+    void unsupportedFunctionError() {
+        VirException e = new VirException(ErrorCode.NO_SUPPORT, 20, "virConnectGetHostname");
+        RemoteError r = decode(RemoteErrorCodec.encode(e));
+        assertEquals(3, r.code());
+        assertEquals(20, r.domain());
+        assertEquals("this function is not supported by the connection driver: virConnectGetHostname", r.message());
+        assertEquals(2, r.level());
+        assertEquals("this function is not supported by the connection driver: %s", r.str1());
+        assertEquals("virConnectGetHostname", r.str2());
+        assertNull(r.str3());
+        assertEquals(-1, r.int1());
+        assertEquals(-1, r.int2());
+    }
+
+    @Test
+    void rpcErrorWithDetail() {
+        VirException e = VirException.of(ErrorCode.RPC, ErrorDomain.RPC, "unknown procedure: %d", 9999);
+        RemoteError r = decode(RemoteErrorCodec.encode(e));
+        assertEquals(new RemoteError(39, 7, "unknown procedure: 9999", 2, "%s", "unknown procedure: 9999", null, -1, -1),
+                r);
+    }
+
+    @Test
+    void internalErrorFromRpcDomain() {
+        VirException e = new VirException(ErrorCode.INTERNAL_ERROR, ErrorDomain.RPC, "connection not open");
+        RemoteError r = decode(RemoteErrorCodec.encode(e));
+        assertEquals(new RemoteError(1, 7, "internal error: connection not open", 2, "internal error: %s",
+                "connection not open", null, -1, -1), r);
+    }
+
+    @Test
+    void errorWithoutDetailUsesBareMessageAndNoStr2() {
+        VirException e = new VirException(ErrorCode.RPC, ErrorDomain.RPC, null);
+        RemoteError r = decode(RemoteErrorCodec.encode(e));
+        assertEquals(new RemoteError(39, 7, "RPC error", 2, "RPC error", null, null, -1, -1), r);
+    }
+
+    @Test
+    void storageInvalidArg() {
+        VirException e = VirException.of(ErrorCode.INVALID_ARG, ErrorDomain.STORAGE,
+                "unsupported flags (0x%x) in function storageConnectListAllStoragePools", 1 << 20);
+        RemoteError r = decode(RemoteErrorCodec.encode(e));
+        assertEquals(8, r.code());
+        assertEquals(18, r.domain());
+        assertEquals("invalid argument: unsupported flags (0x100000) in function storageConnectListAllStoragePools",
+                r.message());
+        assertEquals("invalid argument: %s", r.str1());
+        assertEquals("unsupported flags (0x100000) in function storageConnectListAllStoragePools", r.str2());
+    }
+
+    @Test
+    void multiByteDetailSurvives() {
+        VirException e = new VirException(ErrorCode.NO_STORAGE_POOL, ErrorDomain.STORAGE, "no pool with matching name 'pöol'");
+        RemoteError r = decode(RemoteErrorCodec.encode(e));
+        assertEquals(49, r.code());
+        assertEquals(18, r.domain());
+        assertEquals("Storage pool not found: no pool with matching name 'pöol'", r.message());
+        assertEquals("no pool with matching name 'pöol'", r.str2());
+    }
+
+    @Test
+    void byteExactEncodingOfSmallError() {
+        // code 1, domain 7, message "internal error: x", level 2, dom absent, str1 "internal error: %s",
+        // str2 "x", str3 absent, int1 -1, int2 -1, net absent.
+        VirException e = new VirException(ErrorCode.INTERNAL_ERROR, ErrorDomain.RPC, "x");
+        String expected = "00000001" + "00000007"
+                + "00000001" + "00000011" + HexFormat.of().formatHex("internal error: x".getBytes()) + "000000"
+                + "00000002"
+                + "00000000"
+                + "00000001" + "00000012" + HexFormat.of().formatHex("internal error: %s".getBytes()) + "0000"
+                + "00000001" + "00000001" + "78000000"
+                + "00000000"
+                + "ffffffff" + "ffffffff"
+                + "00000000";
+        assertEquals(expected, HexFormat.of().formatHex(RemoteErrorCodec.encode(e)));
+    }
+}
