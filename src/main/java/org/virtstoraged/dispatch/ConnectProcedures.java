@@ -70,8 +70,7 @@ final class ConnectProcedures {
         }
         // storageConnectOpen checks its flags before the URI path.
         if ((flags & ~CONNECT_RO) != 0) {
-            throw VirException.of(ErrorCode.INVALID_ARG, ErrorDomain.STORAGE,
-                    "unsupported flags (0x%x) in function storageConnectOpen", flags & ~CONNECT_RO);
+            throw VirException.unsupportedFlags(ErrorDomain.STORAGE, "storageConnectOpen", flags & ~CONNECT_RO);
         }
         validateUri(name);
         client.markOpen(client.readOnlySocket() || (flags & CONNECT_RO) != 0);

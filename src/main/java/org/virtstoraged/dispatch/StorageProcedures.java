@@ -1,7 +1,6 @@
 package org.virtstoraged.dispatch;
 
 import java.util.Map;
-import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.rpc.remote.RemoteProgram;
@@ -18,8 +17,7 @@ final class StorageProcedures {
             boolean needResults = a.readInt() != 0;
             int flags = a.readInt();
             if ((flags & ~LIST_POOLS_FILTERS_ALL) != 0) {
-                throw VirException.of(ErrorCode.INVALID_ARG, ErrorDomain.STORAGE,
-                        "unsupported flags (0x%x) in function storageConnectListAllStoragePools",
+                throw VirException.unsupportedFlags(ErrorDomain.STORAGE, "storageConnectListAllStoragePools",
                         flags & ~LIST_POOLS_FILTERS_ALL);
             }
             XdrEncoder out = new XdrEncoder();

@@ -4,9 +4,8 @@ import org.virtstoraged.error.VirException;
 import org.virtstoraged.rpc.xdr.XdrEncoder;
 
 /**
- * remote_error / virNetMessageError: the payload of every ERROR reply. Fields as libvirt fills them
- * for an error raised in the daemon: level VIR_ERR_ERROR, str1 the message template, str2 the detail,
- * int1 and int2 -1, no domain or network object.
+ * remote_error / virNetMessageError: the payload of every ERROR reply, at level VIR_ERR_ERROR, with
+ * no domain or network object; the other fields come from the {@link VirException}.
  */
 public final class RemoteErrorCodec {
     /** VIR_ERR_ERROR in virErrorLevel. */
@@ -22,11 +21,11 @@ public final class RemoteErrorCodec {
         out.writeOptionalString(e.getMessage());
         out.writeInt(LEVEL_ERROR);
         out.writeBool(false); // dom
-        out.writeOptionalString(e.code().template(e.detail()));
-        out.writeOptionalString(e.detail());
+        out.writeOptionalString(e.str1());
+        out.writeOptionalString(e.str2());
         out.writeOptionalString(null); // str3
-        out.writeInt(-1);
-        out.writeInt(-1);
+        out.writeInt(e.int1());
+        out.writeInt(e.int2());
         out.writeBool(false); // net
         return out.toByteArray();
     }

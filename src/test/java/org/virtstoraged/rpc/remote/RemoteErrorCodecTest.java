@@ -82,15 +82,16 @@ class RemoteErrorCodecTest {
 
     @Test
     void storageInvalidArg() {
-        VirException e = VirException.of(ErrorCode.INVALID_ARG, ErrorDomain.STORAGE,
-                "unsupported flags (0x%x) in function storageConnectListAllStoragePools", 1 << 20);
+        // virCheckFlags -> virReportInvalidArg: bare message, str1 the function, str2 the argument, ints 0
+        VirException e = VirException.unsupportedFlags(ErrorDomain.STORAGE, "storageConnectListAllStoragePools", 1 << 20);
         RemoteError r = decode(RemoteErrorCodec.encode(e));
         assertEquals(8, r.code());
         assertEquals(18, r.domain());
-        assertEquals("invalid argument: unsupported flags (0x100000) in function storageConnectListAllStoragePools",
-                r.message());
-        assertEquals("invalid argument: %s", r.str1());
-        assertEquals("unsupported flags (0x100000) in function storageConnectListAllStoragePools", r.str2());
+        assertEquals("unsupported flags (0x100000) in function storageConnectListAllStoragePools", r.message());
+        assertEquals("storageConnectListAllStoragePools", r.str1());
+        assertEquals("flags", r.str2());
+        assertEquals(0, r.int1());
+        assertEquals(0, r.int2());
     }
 
     @Test
