@@ -8,25 +8,37 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 RES = os.path.join(ROOT, "src/main/resources/org/virtstoraged/rpc")
 
 E2E = "e2e/VirshSessionIT"
+SCEN = "e2e/VirshScenarioIT"
+PY = "e2e/PythonStorageApiIT"
+STORAGE_TESTS = f"{SCEN}, {PY}"
 UNIT = "dispatch/CallDispatcherTest"
 # number -> (status, proving tests). Procedures not listed get their family's default below.
 STATUS = {
     1: ("done: storage:///session, storage:///system (root), flags, libvirt's URI errors", f"{UNIT}, {E2E}"),
     2: ("done: reply, then the connection closes", f"{UNIT}, {E2E}"),
     3: ('done: "storage"', f"{UNIT}, e2e/PythonClientIT"),
-    7: ("to do (#3): the storage driver's capabilities XML lists its backends; \"not supported\" meanwhile", "-"),
+    7: ("done: lists the loaded backends (dir only, where libvirtd 9.0 lists its 8)", PY),
+    75: ("done: dir answers libvirt's \"does not support source discovery\"; types without backend: \"missing backend\"",
+         f"{SCEN}#05, {PY}"),
+    77: ("done: every pool type of libvirt 9.0 is accepted and formatted byte for byte", f"{STORAGE_TESTS}, e2e/PoolXmlCorpusIT"),
+    208: ("to do (#4): stream upload", "-"),
+    209: ("to do (#4): stream download", "-"),
+    368: ("to do (#4): storage events", "-"),
+    369: ("to do (#4): storage events", "-"),
+    403: ("done: libvirt's format; supported='yes' for dir only (deliberate: the other backends are not loaded)",
+          f"{PY}, {SCEN}#05"),
     60: ("done: keepalive (starts server pings), FD passing, event and close callbacks", f"{UNIT}, {E2E}#keepalive…"),
     66: ("done: auth none", f"{UNIT}, {E2E}"),
     149: ("done: 1 (the driver runs in the daemon); the client derives isEncrypted from it", f"{UNIT}, e2e/PythonClientIT"),
     157: ("done: 9000000", f"{UNIT}, e2e/PythonClientIT"),
-    281: ("partial: no pools exist yet (issue #3); flag validation done", f"{UNIT}, {E2E}"),
+    281: ("done: every filter flag", f"{PY}, {SCEN}#03"),
     360: ("done", f"{UNIT}, {E2E}"),
     361: ("done", f"{UNIT}, {E2E}"),
 }
 FAMILY_DEFAULT = {
     "hypervisor": ('as virtstoraged: "not supported by the connection driver: <API>" once open, '
                    '"hypervisor connection not open" before', f"{UNIT}, {E2E}, e2e/PythonClientIT"),
-    "storage": ("to do (issue #3 onwards): answers \"not supported\" meanwhile", UNIT),
+    "storage": ("done for dir pools: results, XML and errors as libvirtd 9.0", STORAGE_TESTS),
     "secret": ("deviation: virtstoraged would forward to virtsecretd; we answer \"not supported\"", UNIT),
     "network": ('as virtstoraged: "internal error: connection not open"', f"{E2E}#networkCalls…"),
     "interface": ('as virtstoraged: "internal error: connection not open"', UNIT),
@@ -35,27 +47,32 @@ FAMILY_DEFAULT = {
 }
 EVENT = ("server-to-client message; never a call", "-")
 
+def scen(n):
+    return f"{SCEN}#{n}"
+
+
 VIRSH = [
-    ("pool-list", "partial: empty list, byte-identical to libvirtd 9.0", E2E),
-    ("find-storage-pool-sources", "to do (#3, #7)", "-"),
-    ("find-storage-pool-sources-as", "to do (#3, #7)", "-"),
-    ("pool-autostart", "to do (#3)", "-"), ("pool-build", "to do (#3)", "-"),
-    ("pool-create-as", "to do (#3)", "-"), ("pool-create", "to do (#3)", "-"),
-    ("pool-define-as", "to do (#3)", "-"), ("pool-define", "to do (#3)", "-"),
-    ("pool-delete", "to do (#3)", "-"), ("pool-destroy", "to do (#3)", "-"),
-    ("pool-dumpxml", "to do (#3)", "-"), ("pool-edit", "to do (#3)", "-"),
-    ("pool-info", "to do (#3)", "-"), ("pool-name", "to do (#3)", "-"),
-    ("pool-refresh", "to do (#3)", "-"), ("pool-start", "to do (#3)", "-"),
-    ("pool-undefine", "to do (#3)", "-"), ("pool-uuid", "to do (#3)", "-"),
-    ("pool-event", "to do (#4)", "-"), ("pool-capabilities", "to do (#3)", "-"),
-    ("vol-clone", "to do (#3)", "-"), ("vol-create-as", "to do (#3)", "-"),
-    ("vol-create", "to do (#3)", "-"), ("vol-create-from", "to do (#3)", "-"),
-    ("vol-delete", "to do (#3)", "-"), ("vol-download", "to do (#4)", "-"),
-    ("vol-dumpxml", "to do (#3)", "-"), ("vol-info", "to do (#3)", "-"),
-    ("vol-key", "to do (#3)", "-"), ("vol-list", "to do (#3)", "-"),
-    ("vol-name", "to do (#3)", "-"), ("vol-path", "to do (#3)", "-"),
-    ("vol-pool", "to do (#3)", "-"), ("vol-resize", "to do (#3)", "-"),
-    ("vol-upload", "to do (#4)", "-"), ("vol-wipe", "to do (#3)", "-"),
+    ("pool-list", "done: every filter and layout option", scen("03")),
+    ("find-storage-pool-sources", "done: dir has no discovery (libvirt's error); other types #7", scen("05")),
+    ("find-storage-pool-sources-as", "done: as find-storage-pool-sources", scen("05")),
+    ("pool-autostart", "done", scen("01")), ("pool-build", "done: incl. the overwrite flags' refusals", scen("04")),
+    ("pool-create-as", "done", scen("02")), ("pool-create", "done", scen("02")),
+    ("pool-define-as", "done", scen("01")), ("pool-define", "done", f"{scen('01')}, e2e/PoolXmlCorpusIT"),
+    ("pool-delete", "done", scen("01")), ("pool-destroy", "done", scen("01")),
+    ("pool-dumpxml", "done: live and --inactive", scen("01")), ("pool-edit", "done", scen("04")),
+    ("pool-info", "done", scen("01")), ("pool-name", "done", scen("01")),
+    ("pool-refresh", "done", scen("11")), ("pool-start", "done", scen("01")),
+    ("pool-undefine", "done", scen("01")), ("pool-uuid", "done", scen("01")),
+    ("pool-event", "to do (#4)", "-"),
+    ("pool-capabilities", "done: supported='yes' for dir only (deliberate)", scen("05")),
+    ("vol-clone", "done", scen("08")), ("vol-create-as", "done: raw, qcow2, qed, vmdk, vdi, vpc, backing", scen("07")),
+    ("vol-create", "done", scen("07")), ("vol-create-from", "done", scen("08")),
+    ("vol-delete", "done", scen("08")), ("vol-download", "to do (#4)", "-"),
+    ("vol-dumpxml", "done", scen("07")), ("vol-info", "done: incl. --physical", scen("07")),
+    ("vol-key", "done", scen("08")), ("vol-list", "done", scen("07")),
+    ("vol-name", "done", scen("08")), ("vol-path", "done", scen("08")),
+    ("vol-pool", "done", scen("08")), ("vol-resize", "done: allocate/delta/shrink and refusals", scen("09")),
+    ("vol-upload", "to do (#4)", "-"), ("vol-wipe", "done: zero and the scrub algorithms", scen("10")),
     ("uri / hostname / version / sysinfo / nodeinfo (connect-level)", "done: byte-identical to libvirtd 9.0", E2E),
 ]
 

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
@@ -16,6 +18,9 @@ import org.virtstoraged.config.DaemonPaths;
 import org.virtstoraged.server.ClientSettings;
 import org.virtstoraged.server.DaemonServer;
 import org.virtstoraged.server.SocketRole;
+import org.virtstoraged.storage.StorageDriver;
+import org.virtstoraged.storage.backend.dir.DirPoolBackend;
+import org.virtstoraged.storage.command.ProcessCommandRunner;
 import sun.misc.Signal;
 
 /**
@@ -53,7 +58,15 @@ final class DaemonRunner {
         createRunDir();
         PidFile pid = PidFile.acquire(pidPath, ProcessHandle.current().pid());
         shutdown.add(pid::close);
-        DaemonServer server = new DaemonServer(vertx, privileged, endpoints(config.get()), clientSettings(config.get()));
+        DaemonConfig cfg = config.get();
+        // libvirt's worker pool: up to max_workers threads for calls that block; idle ones retire. (A Java
+        // pool with a queue grows only past its core size when the queue is full, so core = max here.)
+        ThreadPoolExecutor workers = new ThreadPoolExecutor((int) cfg.maxWorkers(), (int) cfg.maxWorkers(), 60,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads("virtstoraged-worker"));
+        workers.allowCoreThreadTimeOut(true);
+        shutdown.add(workers::shutdown);
+        StorageDriver storage = openStorage();
+        DaemonServer server = new DaemonServer(vertx, privileged, endpoints(cfg), clientSettings(cfg), storage, workers);
         try {
             server.start();
         } catch (Exception e) {
@@ -61,7 +74,7 @@ final class DaemonRunner {
             throw new StartupException(StartupException.INIT, "Failed to start the daemon's sockets: " + e.getMessage());
         }
         shutdown.add(server::stop);
-        Signal.handle(new Signal("HUP"), sig -> reload(server));
+        Signal.handle(new Signal("HUP"), sig -> reload(server, storage));
         if (timeoutSeconds > 0) {
             long idleTimer = vertx.setPeriodic(1000, id -> exitIfIdle(server));
             shutdown.add(() -> vertx.cancelTimer(idleTimer));
@@ -73,6 +86,45 @@ final class DaemonRunner {
         Quarkus.waitForExit();
         shutdown.runAll();
         return 0;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * The storage driver on its directories, after libvirt's own lock on them (driver.pid in the state
+     * directory): two daemons must never manage the same pools.
+     */
+    private StorageDriver openStorage() throws StartupException {
+        Path stateDir = paths.storageStateDir();
+        try {
+            Files.createDirectories(stateDir);
+        } catch (java.io.IOException e) {
+            throw new StartupException(StartupException.INIT, "cannot create directory " + stateDir + ": " + e.getMessage());
+        }
+        PidFile driverLock = PidFile.acquire(stateDir.resolve("driver.pid"), ProcessHandle.current().pid());
+        shutdown.add(driverLock::close);
+        return StorageDriver.open(paths.storageConfigDir(), paths.storageAutostartDir(), stateDir,
+                List.of(new DirPoolBackend(new ProcessCommandRunner())));
+    }
+
+    /** The pool definitions are re-read on SIGHUP, off the signal thread. */
+    private static void workersReload(StorageDriver storage) {
+        Thread reloader = new Thread(() -> {
+            try {
+                storage.reload();
+            } catch (RuntimeException e) {
+                LOG.errorf("Reloading the storage pools failed: %s", e.getMessage());
+            }
+        }, "virtstoraged-reload");
+        reloader.setDaemon(true);
+        reloader.start();
     }
 
     /** The runtime directory, as libvirt makes it: 0755 for root, 0700 for a session (not unix_sock_dir). */
@@ -96,7 +148,8 @@ final class DaemonRunner {
     }
 
     /** SIGHUP: take a changed configuration file; a broken one is reported and the old settings stay. */
-    private void reload(DaemonServer server) {
+    private void reload(DaemonServer server, StorageDriver storage) {
+        workersReload(storage);
         try {
             DaemonConfig fresh = loadConfig(configFile, configExplicit, privileged);
             config.set(fresh);

@@ -3,9 +3,11 @@ package org.virtstoraged.dispatch;
 import io.smallrye.mutiny.Uni;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import org.virtstoraged.rpc.remote.ProcedureInfo;
 import org.virtstoraged.rpc.remote.RemoteProcedures;
 import org.virtstoraged.rpc.remote.RemoteProgram;
+import org.virtstoraged.storage.StorageDriver;
 
 /**
  * Procedure number to {@link Procedure} for the remote program. Procedures we implement are looked up
@@ -15,9 +17,9 @@ import org.virtstoraged.rpc.remote.RemoteProgram;
 public final class RemoteProcedureTable {
     private final Map<Integer, Procedure> implemented = new HashMap<>();
 
-    public RemoteProcedureTable(boolean privileged) {
+    public RemoteProcedureTable(boolean privileged, StorageDriver storage, Executor workers) {
         new ConnectProcedures(privileged).register(implemented);
-        new StorageProcedures().register(implemented);
+        new StorageProcedures(storage, workers).register(implemented);
     }
 
     public CallDispatcher dispatcher() {

@@ -15,14 +15,27 @@ public enum ErrorCode {
     OPERATION_FAILED(9, "operation failed", "operation failed: %s"),
     XML_ERROR(27, "XML description is invalid or not well formed",
             "XML error: %s"),
+    XML_DETAIL(35, "parser error", "%s"),
     OPERATION_DENIED(29, "operation forbidden for read only access", "operation forbidden: %s"),
     CONF_SYNTAX(33, "failed to parse configuration file", "configuration file syntax error: %s"),
+    SYSTEM_ERROR(38, "system call error", "%s"),
     RPC(39, "RPC error", "%s"),
     AUTH_FAILED(45, "authentication failed", "authentication failed: %s"),
+    INVALID_STORAGE_POOL(46, "invalid storage pool pointer in", "invalid storage pool pointer in %s"),
+    INVALID_STORAGE_VOL(47, "invalid storage volume pointer in", "invalid storage volume pointer in %s"),
     NO_STORAGE_POOL(49, "Storage pool not found", "Storage pool not found: %s"),
     NO_STORAGE_VOL(50, "Storage volume not found", "Storage volume not found: %s"),
     OPERATION_INVALID(55, "Requested operation is not valid", "Requested operation is not valid: %s"),
-    STORAGE_POOL_BUILT(76, "storage pool already built", "Storage pool already built: %s");
+    NO_SECRET(66, "Secret not found", "Secret not found: %s"),
+    CONFIG_UNSUPPORTED(67, "unsupported configuration", "unsupported configuration: %s"),
+    ARGUMENT_UNSUPPORTED(74, "argument unsupported", "argument unsupported: %s"),
+    STORAGE_PROBE_FAILED(75, "Storage pool probe failed", "Storage pool probe failed: %s"),
+    STORAGE_POOL_BUILT(76, "Storage pool already built", "Storage pool already built: %s"),
+    OVERFLOW(82, "numerical overflow", "numerical overflow: %s"),
+    OPERATION_UNSUPPORTED(84, "Operation not supported", "Operation not supported: %s"),
+    STORAGE_VOL_EXIST(90, "this storage volume exists already", "storage volume %s exists already"),
+    XML_INVALID_SCHEMA(92, "XML document failed to validate against schema",
+            "XML document failed to validate against schema: %s");
 
     private final int number;
     private final String bare;

@@ -3,6 +3,7 @@ package org.virtstoraged.error;
 /** libvirt's error domains (virErrorDomain): which part of libvirt raised an error. */
 public enum ErrorDomain {
     NONE(0),
+    XML(5),
     RPC(7),
     CONF(9),
     REMOTE(13),

@@ -42,6 +42,10 @@ public class VirException extends RuntimeException {
         return new VirException(code, domain, args.length == 0 ? format : String.format(format, args));
     }
 
+    public static VirException of(ErrorCode code, int domain, String format, Object... args) {
+        return new VirException(code, domain, args.length == 0 ? format : String.format(format, args));
+    }
+
     /** libvirt's virReportUnsupportedError(): names the public API function that has no driver. */
     public static VirException unsupported(String apiName, int domain) {
         return new VirException(ErrorCode.NO_SUPPORT, domain, apiName);

@@ -5,11 +5,13 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.virtstoraged.dispatch.CallDispatcher;
 import org.virtstoraged.dispatch.RemoteProcedureTable;
 import org.virtstoraged.rpc.admin.AdminProgram;
+import org.virtstoraged.storage.StorageDriver;
 
 /** The daemon's listening side: one listener per socket, all clients, and how idle the daemon is. */
 public final class DaemonServer {
@@ -27,11 +29,12 @@ public final class DaemonServer {
     private final CallDispatcher remote;
     private final CallDispatcher admin;
 
-    public DaemonServer(Vertx vertx, boolean privileged, List<Endpoint> endpoints, ClientSettings settings) {
+    public DaemonServer(Vertx vertx, boolean privileged, List<Endpoint> endpoints, ClientSettings settings,
+            StorageDriver storage, Executor workers) {
         this.vertx = vertx;
         this.endpoints = List.copyOf(endpoints);
         this.settings = settings;
-        this.remote = new RemoteProcedureTable(privileged).dispatcher();
+        this.remote = new RemoteProcedureTable(privileged, storage, workers).dispatcher();
         // The admin program's procedures arrive with the admin issue; until then every call is unknown.
         this.admin = new CallDispatcher(AdminProgram.PROGRAM, AdminProgram.VERSION, number -> null);
     }

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.virtstoraged.dispatch.CallDispatcher;
 import org.virtstoraged.dispatch.ClientContext;
 import org.virtstoraged.dispatch.PeerCredentials;
@@ -19,6 +22,7 @@ import org.virtstoraged.rpc.wire.MessageStatus;
 import org.virtstoraged.rpc.wire.MessageType;
 import org.virtstoraged.rpc.xdr.XdrDecoder;
 import org.virtstoraged.rpc.xdr.XdrEncoder;
+import org.virtstoraged.storage.StorageDriver;
 
 /**
  * CallDispatcher with the remote program's RemoteProcedureTable, driven with whole frames as a client
@@ -60,9 +64,18 @@ class CallDispatcherTest {
     record RemoteError(int code, int domain, String message, int level, String str1, String str2) {
     }
 
+    @TempDir
+    Path stateRoot;
+
+    /** A storage driver on empty directories, without backends: these tests are about the connect level. */
+    private StorageDriver emptyDriver() {
+        return StorageDriver.open(stateRoot.resolve("storage"), stateRoot.resolve("storage/autostart"),
+                stateRoot.resolve("run/storage"), List.of());
+    }
+
     @BeforeEach
     void setUp() {
-        dispatcher = new RemoteProcedureTable(false).dispatcher();
+        dispatcher = new RemoteProcedureTable(false, emptyDriver(), Runnable::run).dispatcher();
         keepaliveStarts = new AtomicInteger();
         client = new ClientContext(1, false, PeerCredentials.UNKNOWN, keepaliveStarts::incrementAndGet);
         serial = 100;
@@ -294,7 +307,7 @@ class CallDispatcherTest {
 
     @Test
     void openSessionAsPrivileged() {
-        dispatcher = new RemoteProcedureTable(true).dispatcher();
+        dispatcher = new RemoteProcedureTable(true, emptyDriver(), Runnable::run).dispatcher();
         assertError(call(PROC_CONNECT_OPEN, openArgs("storage:///session", 0)), 1, 0,
                 "internal error: unexpected storage URI path '/session', try storage:///system");
         assertFalse(client.isOpen());

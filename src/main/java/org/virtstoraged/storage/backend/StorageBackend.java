@@ -1,0 +1,88 @@
+package org.virtstoraged.storage.backend;
+
+import java.util.Set;
+import org.virtstoraged.storage.model.PoolDefinition;
+import org.virtstoraged.storage.model.PoolType;
+import org.virtstoraged.storage.model.VolumeDefinition;
+
+/**
+ * What a pool type does (libvirt's virStorageBackend). Which of the optional operations a backend has
+ * is part of libvirt's behaviour (the driver reports "not supported" errors for missing ones), so a
+ * backend declares them in {@link #operations()}; the driver never calls one that is not declared.
+ * Every method may block on the file system or on external tools: the driver calls them off the event loop.
+ */
+public interface StorageBackend {
+    enum Operation {
+        CHECK_POOL, BUILD_POOL, START_POOL, STOP_POOL, DELETE_POOL, FIND_POOL_SOURCES,
+        CREATE_VOL, BUILD_VOL, BUILD_VOL_FROM, REFRESH_VOL, DELETE_VOL, RESIZE_VOL, WIPE_VOL
+    }
+
+    PoolType type();
+
+    Set<Operation> operations();
+
+    default boolean supports(Operation operation) {
+        return operations().contains(operation);
+    }
+
+    /** At start-up: is the pool still there to be used as active? */
+    default boolean checkPool(PoolDefinition pool) {
+        throw new UnsupportedOperationException("checkPool");
+    }
+
+    default void buildPool(PoolDefinition pool, int flags) {
+        throw new UnsupportedOperationException("buildPool");
+    }
+
+    default void startPool(PoolDefinition pool) {
+        throw new UnsupportedOperationException("startPool");
+    }
+
+    /** Lists the pool's volumes and measures it. Every backend has it. */
+    RefreshedPool refreshPool(PoolDefinition pool);
+
+    default void stopPool(PoolDefinition pool) {
+        throw new UnsupportedOperationException("stopPool");
+    }
+
+    default void deletePool(PoolDefinition pool, int flags) {
+        throw new UnsupportedOperationException("deletePool");
+    }
+
+    default String findPoolSources(String sourceSpec, int flags) {
+        throw new UnsupportedOperationException("findPoolSources");
+    }
+
+    /** Decides where a new volume goes (path, key, type) without creating anything yet. */
+    default VolumeDefinition createVol(PoolDefinition pool, VolumeDefinition volume) {
+        throw new UnsupportedOperationException("createVol");
+    }
+
+    /** Allocates a volume {@link #createVol} placed; on failure it leaves nothing behind. */
+    default void buildVol(PoolDefinition pool, VolumeDefinition volume, int flags) {
+        throw new UnsupportedOperationException("buildVol");
+    }
+
+    /** Allocates a volume as a copy of {@code input}; on failure it leaves nothing behind. */
+    default void buildVolFrom(PoolDefinition pool, VolumeDefinition volume, VolumeDefinition input, int flags) {
+        throw new UnsupportedOperationException("buildVolFrom");
+    }
+
+    /** The volume's definition updated from what is on disk now. */
+    default VolumeDefinition refreshVol(PoolDefinition pool, VolumeDefinition volume) {
+        throw new UnsupportedOperationException("refreshVol");
+    }
+
+    default void deleteVol(PoolDefinition pool, VolumeDefinition volume, int flags) {
+        throw new UnsupportedOperationException("deleteVol");
+    }
+
+    default void resizeVol(PoolDefinition pool, VolumeDefinition volume, long capacity, int flags) {
+        throw new UnsupportedOperationException("resizeVol");
+    }
+
+    /** Wipes the volume and returns its definition as found on disk afterwards. */
+    default VolumeDefinition wipeVol(PoolDefinition pool, VolumeDefinition volume, int algorithm, int flags) {
+        throw new UnsupportedOperationException("wipeVol");
+    }
+}

@@ -1,0 +1,182 @@
+package org.virtstoraged.storage.backend.dir;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+import org.virtstoraged.error.ErrorCode;
+import org.virtstoraged.error.ErrorDomain;
+import org.virtstoraged.error.VirException;
+import org.virtstoraged.storage.SystemErrors;
+import org.virtstoraged.storage.backend.RefreshedPool;
+import org.virtstoraged.storage.backend.StorageBackend;
+import org.virtstoraged.storage.backend.local.FileStat;
+import org.virtstoraged.storage.backend.local.LocalVolumeBuilder;
+import org.virtstoraged.storage.backend.local.LocalVolumeDeleter;
+import org.virtstoraged.storage.backend.local.LocalVolumeResizer;
+import org.virtstoraged.storage.backend.local.LocalVolumeWiper;
+import org.virtstoraged.storage.backend.local.PoolDirectory;
+import org.virtstoraged.storage.backend.local.VolumeProbe;
+import org.virtstoraged.storage.command.CommandRunner;
+import org.virtstoraged.storage.model.PoolDefinition;
+import org.virtstoraged.storage.model.PoolType;
+import org.virtstoraged.storage.model.VolumeDefinition;
+import org.virtstoraged.storage.model.VolumeType;
+
+/**
+ * libvirt's "dir" backend: a directory whose files (and subdirectories) are the volumes. It has no
+ * start or stop step; the pool is usable whenever its directory exists.
+ */
+public final class DirPoolBackend implements StorageBackend {
+    private static final Logger LOG = Logger.getLogger(DirPoolBackend.class);
+    static final int BUILD_OVERWRITE = 1 << 2;
+    static final int BUILD_NO_OVERWRITE = 1 << 3;
+
+    private final CommandRunner runner;
+    private final VolumeProbe probe;
+    private final LocalVolumeBuilder builder;
+    private final LocalVolumeResizer resizer;
+    private final LocalVolumeWiper wiper;
+    private final LocalVolumeDeleter deleter;
+
+    public DirPoolBackend(CommandRunner runner) {
+        this.runner = runner;
+        this.probe = new VolumeProbe(runner);
+        this.builder = new LocalVolumeBuilder(runner);
+        this.resizer = new LocalVolumeResizer(runner);
+        this.wiper = new LocalVolumeWiper(runner);
+        this.deleter = new LocalVolumeDeleter();
+    }
+
+    @Override
+    public PoolType type() {
+        return PoolType.DIR;
+    }
+
+    @Override
+    public Set<Operation> operations() {
+        return EnumSet.of(Operation.CHECK_POOL, Operation.BUILD_POOL, Operation.DELETE_POOL, Operation.CREATE_VOL,
+                Operation.BUILD_VOL, Operation.BUILD_VOL_FROM, Operation.REFRESH_VOL, Operation.DELETE_VOL,
+                Operation.RESIZE_VOL, Operation.WIPE_VOL);
+    }
+
+    @Override
+    public boolean checkPool(PoolDefinition pool) {
+        return Files.exists(Path.of(pool.targetPath().orElseThrow()));
+    }
+
+    /** virStorageBackendFileSystemBuild for a dir pool: the mkfs flags exist, but there is no device to format. */
+    @Override
+    public void buildPool(PoolDefinition pool, int flags) {
+        int unsupported = flags & ~(BUILD_OVERWRITE | BUILD_NO_OVERWRITE);
+        if (unsupported != 0) {
+            throw VirException.unsupportedFlags(ErrorDomain.STORAGE, "virStorageBackendFileSystemBuild", unsupported);
+        }
+        if ((flags & BUILD_OVERWRITE) != 0 && (flags & BUILD_NO_OVERWRITE) != 0) {
+            // VIR_EXCLUSIVE_FLAGS_RET: libvirt's invalid-argument form, without the "invalid argument" prefix
+            throw VirException.invalidArg(ErrorDomain.STORAGE, "virStorageBackendFileSystemBuild", "ctl",
+                    "Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and 'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are "
+                            + "mutually exclusive");
+        }
+        PoolDirectory.build(pool);
+        if (flags != 0) {
+            throw VirException.of(ErrorCode.OPERATION_INVALID, ErrorDomain.STORAGE,
+                    "No source device specified when formatting pool '%s'", pool.name());
+        }
+    }
+
+    @Override
+    public RefreshedPool refreshPool(PoolDefinition pool) {
+        Path dir = Path.of(pool.targetPath().orElseThrow());
+        List<VolumeDefinition> found = new ArrayList<>();
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path entry : stream) {
+                String name = entry.getFileName().toString();
+                if (name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                    LOG.warnf("Ignoring file '%s' with control characters under '%s'", name, dir);
+                    continue;
+                }
+                entries.add(entry);
+            }
+        } catch (IOException e) {
+            // virDirOpen reports from libvirt's util code: no error domain
+            throw SystemErrors.of(e, ErrorDomain.NONE, "cannot open directory '%s'", dir);
+        }
+        List<Optional<FileStat>> stats = FileStat.all(entries, runner);
+        for (int i = 0; i < entries.size(); i++) {
+            String path = entries.get(i).toString();
+            VolumeDefinition vol = VolumeDefinition.builder(entries.get(i).getFileName().toString())
+                    .type(VolumeType.FILE).targetPath(path).key(path).build();
+            probe.discover(vol, stats.get(i)).ifPresent(found::add);
+        }
+        return new RefreshedPool(PoolDirectory.measure(pool), found);
+    }
+
+    @Override
+    public void deletePool(PoolDefinition pool, int flags) {
+        if (flags != 0) {
+            throw VirException.unsupportedFlags(ErrorDomain.STORAGE, "virStorageBackendDeleteLocal", flags);
+        }
+        PoolDirectory.delete(pool);
+    }
+
+    /** virStorageBackendVolCreateLocal: the volume's place in the directory, its key and its type. */
+    @Override
+    public VolumeDefinition createVol(PoolDefinition pool, VolumeDefinition volume) {
+        VolumeType type = switch (volume.targetFormat() == null ? "" : volume.targetFormat()) {
+            case "dir" -> VolumeType.DIR;
+            case "ploop" -> VolumeType.PLOOP;
+            default -> VolumeType.FILE;
+        };
+        if (volume.name().contains("/")) {
+            throw VirException.of(ErrorCode.OPERATION_INVALID, ErrorDomain.STORAGE,
+                    "volume name '%s' cannot contain '/'", volume.name());
+        }
+        String path = pool.targetPath().orElseThrow() + "/" + volume.name();
+        if (Files.exists(Path.of(path))) {
+            throw VirException.of(ErrorCode.OPERATION_INVALID, ErrorDomain.STORAGE,
+                    "volume target path '%s' already exists", path);
+        }
+        return volume.withType(type).withTargetPath(path).withKey(path);
+    }
+
+    @Override
+    public void buildVol(PoolDefinition pool, VolumeDefinition volume, int flags) {
+        builder.build(volume, flags);
+    }
+
+    @Override
+    public void buildVolFrom(PoolDefinition pool, VolumeDefinition volume, VolumeDefinition input, int flags) {
+        builder.buildFrom(volume, input, flags);
+    }
+
+    @Override
+    public VolumeDefinition refreshVol(PoolDefinition pool, VolumeDefinition volume) {
+        return probe.update(volume);
+    }
+
+    @Override
+    public void deleteVol(PoolDefinition pool, VolumeDefinition volume, int flags) {
+        deleter.delete(volume, flags);
+    }
+
+    @Override
+    public void resizeVol(PoolDefinition pool, VolumeDefinition volume, long capacity, int flags) {
+        resizer.resize(volume, capacity, flags);
+    }
+
+    /** After a wipe the volume is read again as a refresh would discover it: the format may be gone. */
+    @Override
+    public VolumeDefinition wipeVol(PoolDefinition pool, VolumeDefinition volume, int algorithm, int flags) {
+        wiper.wipe(volume, algorithm, flags);
+        Path path = Path.of(volume.targetPath().orElseThrow());
+        return probe.discover(volume, FileStat.of(path, runner)).orElse(volume);
+    }
+}

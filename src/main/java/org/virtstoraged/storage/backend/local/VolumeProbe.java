@@ -1,0 +1,154 @@
+package org.virtstoraged.storage.backend.local;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+import org.virtstoraged.error.ErrorCode;
+import org.virtstoraged.error.ErrorDomain;
+import org.virtstoraged.error.VirException;
+import org.virtstoraged.storage.SystemErrors;
+import org.virtstoraged.storage.command.CommandRunner;
+import org.virtstoraged.storage.image.BackingStorePath;
+import org.virtstoraged.storage.image.ImageInfo;
+import org.virtstoraged.storage.image.ImageProbe;
+import org.virtstoraged.storage.model.Permissions;
+import org.virtstoraged.storage.model.VolumeBackingStore;
+import org.virtstoraged.storage.model.VolumeDefinition;
+import org.virtstoraged.storage.model.VolumeType;
+
+/**
+ * Reads a file-backed volume from disk the two ways libvirt does: a full probe when a pool is refreshed
+ * or a volume wiped (format, capacity from the image header, backing chain, qcow2 compat/features), and
+ * the cheaper update behind vol-info and vol-dumpxml (sizes, owner, mode, times; capacity from the header
+ * of the format already known).
+ */
+public final class VolumeProbe {
+    private static final Logger LOG = Logger.getLogger(VolumeProbe.class);
+    private final CommandRunner runner;
+
+    public VolumeProbe(CommandRunner runner) {
+        this.runner = runner;
+    }
+
+    /**
+     * virStorageBackendRefreshVolTargetUpdate on a directory entry: empty for what a pool does not list
+     * (FIFOs, sockets, character devices, dangling links, files that vanished).
+     */
+    public Optional<VolumeDefinition> discover(VolumeDefinition vol, Optional<FileStat> stat) {
+        if (stat.isEmpty()) {
+            return Optional.empty();
+        }
+        FileStat st = stat.get();
+        switch (st.kind()) {
+            case REGULAR:
+            case DIRECTORY:
+            case BLOCK:
+                break;
+            default:
+                return Optional.empty();
+        }
+        return Optional.of(probe(vol, st));
+    }
+
+    /** The full probe, on a file known to exist. */
+    public VolumeDefinition probe(VolumeDefinition vol, FileStat st) {
+        VolumeDefinition v = withStat(vol.withTargetFormat("raw"), st);
+        if (st.kind() == FileStat.Kind.DIRECTORY) {
+            return v.withTargetFormat("dir").withType(VolumeType.DIR);
+        }
+        Path path = Path.of(v.targetPath().orElseThrow());
+        ImageInfo info;
+        try {
+            info = ImageProbe.probe(path);
+        } catch (IOException e) {
+            throw SystemErrors.of(e, "cannot read header '%s'", path);
+        }
+        v = v.withTargetFormat(info.format());
+        if (info.virtualSize() > 0) {
+            v = v.withSizes(info.virtualSize(), v.allocation());
+        }
+        if (info.clusterSize() > 0) {
+            v = v.withClusterSize(info.clusterSize());
+        }
+        v = v.withCompat(info.compat().orElse(null)).withLazyRefcounts(info.lazyRefcounts());
+        if (info.features().isPresent()) {
+            v = v.withFeatures(info.features().get());
+        }
+        if (info.backingPath().isPresent()) {
+            v = v.withBackingStore(backingStore(path, info.backingPath().get(), info.backingFormat()));
+        }
+        return v;
+    }
+
+    /** The backing file as libvirt names it (relative to the image's directory) with its probed format and owner. */
+    private VolumeBackingStore backingStore(Path image, String raw, Optional<String> headerFormat) {
+        String resolved = BackingStorePath.resolve(image, raw);
+        if (!BackingStorePath.isLocal(raw)) {
+            return new VolumeBackingStore(resolved, "raw", null);
+        }
+        String format = headerFormat.orElse(null);
+        Path backing = Path.of(resolved);
+        if (format == null) {
+            try {
+                format = ImageProbe.probe(backing).format();
+            } catch (IOException | RuntimeException e) {
+                LOG.errorf("internal error: cannot probe backing volume format: %s", resolved);
+                format = "raw";
+            }
+        }
+        Optional<FileStat> st = FileStat.of(backing, runner);
+        return new VolumeBackingStore(resolved, format, st.map(FileStat::permissions).orElse(null),
+                st.map(FileStat::timestamps).orElse(null));
+    }
+
+    /**
+     * refreshVol (virStorageBackendUpdateVolInfo): sizes, owner, mode and times from disk; capacity from
+     * the header of the volume's known format; the backing file's owner and mode when it is there.
+     */
+    public VolumeDefinition update(VolumeDefinition vol) {
+        Path path = Path.of(vol.targetPath().orElseThrow());
+        FileStat st = FileStat.of(path, runner).orElseThrow(() -> VirException.of(ErrorCode.NO_STORAGE_VOL,
+                ErrorDomain.STORAGE, "no storage vol with matching path '%s'", path));
+        VolumeDefinition v = withStat(vol, st);
+        if ((v.type() == VolumeType.FILE || v.type() == VolumeType.BLOCK) && v.targetFormat() != null
+                && st.kind() != FileStat.Kind.DIRECTORY && !"raw".equals(v.targetFormat())) {
+            try {
+                ImageInfo info = ImageProbe.probe(path);
+                if (info.virtualSize() > 0) {
+                    v = v.withSizes(info.virtualSize(), v.allocation());
+                }
+            } catch (IOException e) {
+                throw SystemErrors.of(e, "cannot read header '%s'", path);
+            }
+        }
+        Optional<VolumeBackingStore> backing = v.backingStore();
+        if (backing.isPresent() && backing.get().path() != null) {
+            Optional<FileStat> bst = FileStat.of(Path.of(backing.get().path()), runner);
+            if (bst.isPresent()) {
+                VolumeBackingStore b = backing.get();
+                v = v.withBackingStore(new VolumeBackingStore(b.path(), b.format(), bst.get().permissions(),
+                        bst.get().timestamps()));
+            }
+        }
+        return v;
+    }
+
+    /** virStorageSourceUpdateBackingSizes + the owner, mode and times of virStorageBackendUpdateVolTargetInfoFD. */
+    static VolumeDefinition withStat(VolumeDefinition vol, FileStat st) {
+        long capacity;
+        long allocation;
+        long physical;
+        if (st.kind() == FileStat.Kind.DIRECTORY) {
+            capacity = 0;
+            allocation = 0;
+            physical = 0;
+        } else {
+            capacity = st.size();
+            allocation = st.kind() == FileStat.Kind.REGULAR ? st.allocation() : st.size();
+            physical = st.size();
+        }
+        return vol.withSizes(capacity, allocation).withPhysical(physical).withTargetPermissions(st.permissions())
+                .withTimestamps(st.timestamps());
+    }
+}

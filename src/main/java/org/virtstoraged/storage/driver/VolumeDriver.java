@@ -1,0 +1,415 @@
+package org.virtstoraged.storage.driver;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+import org.virtstoraged.error.ErrorCode;
+import org.virtstoraged.error.ErrorDomain;
+import org.virtstoraged.error.VirException;
+import org.virtstoraged.storage.PathSanitizer;
+import org.virtstoraged.storage.PoolRef;
+import org.virtstoraged.storage.VolInfo;
+import org.virtstoraged.storage.VolRef;
+import org.virtstoraged.storage.backend.StorageBackend;
+import org.virtstoraged.storage.backend.StorageBackend.Operation;
+import org.virtstoraged.storage.model.PoolType;
+import org.virtstoraged.storage.model.VolumeDefinition;
+import org.virtstoraged.storage.pool.PoolObject;
+import org.virtstoraged.storage.pool.VolumeEntry;
+import org.virtstoraged.storage.xml.VolumeXml;
+
+/**
+ * The volume half of libvirt's storage driver. Allocation, cloning and wiping can take minutes: they run
+ * with the driver lock released, the pool marked as having a job (so it cannot be stopped or removed
+ * meanwhile) and the volume marked building or in use, exactly the guards libvirt uses.
+ */
+public final class VolumeDriver {
+    private static final Logger LOG = Logger.getLogger(VolumeDriver.class);
+    static final int CREATE_PREALLOC_METADATA = 1;
+    static final int CREATE_REFLINK = 2;
+    static final int CREATE_VALIDATE = 4;
+    static final int RESIZE_ALLOCATE = 1;
+    static final int RESIZE_DELTA = 2;
+    static final int RESIZE_SHRINK = 4;
+    static final int GET_PHYSICAL = 1;
+    static final int WIPE_ALGORITHMS = 10;
+
+    private final DriverState state;
+
+    VolumeDriver(DriverState state) {
+        this.state = state;
+    }
+
+    /** A volume a client handle names, with its pool and backend (virStorageVolDefFromVol). */
+    private record Target(PoolObject pool, VolumeEntry volume, StorageBackend backend) {
+    }
+
+    private Target target(VolRef ref) {
+        PoolObject pool = state.poolByName(ref.pool());
+        DriverState.requireActive(pool);
+        VolumeEntry volume = pool.volume(ref.name()).orElseThrow(() -> noVolumeNamed(ref.name()));
+        return new Target(pool, volume, state.backend(pool));
+    }
+
+    private static VirException noVolumeNamed(String name) {
+        return VirException.of(ErrorCode.NO_STORAGE_VOL, ErrorDomain.STORAGE, "no storage vol with matching name '%s'",
+                name);
+    }
+
+    private static VolRef ref(PoolObject pool, VolumeDefinition volume) {
+        return new VolRef(pool.name(), volume.name(), volume.key());
+    }
+
+    // ---- listing and lookups -------------------------------------------------------------------
+
+    public int numOfVolumes(PoolRef ref) {
+        return withLock(() -> {
+            PoolObject pool = state.pool(ref);
+            DriverState.requireActive(pool);
+            return pool.volumes().size();
+        });
+    }
+
+    public List<String> listVolumes(PoolRef ref, int maxNames) {
+        return withLock(() -> {
+            PoolObject pool = state.pool(ref);
+            DriverState.requireActive(pool);
+            return pool.volumes().stream().map(VolumeEntry::name).limit(Math.max(0, maxNames)).toList();
+        });
+    }
+
+    public List<VolRef> listAllVolumes(PoolRef ref, int flags) {
+        Flags.check(flags, 0, "storagePoolListAllVolumes");
+        return withLock(() -> {
+            PoolObject pool = state.pool(ref);
+            DriverState.requireActive(pool);
+            return pool.volumes().stream().map(v -> ref(pool, v.definition())).toList();
+        });
+    }
+
+    public VolRef lookupByName(PoolRef ref, String name) {
+        return withLock(() -> {
+            PoolObject pool = state.pool(ref);
+            DriverState.requireActive(pool);
+            VolumeEntry volume = pool.volume(name).orElseThrow(() -> noVolumeNamed(name));
+            return ref(pool, volume.definition());
+        });
+    }
+
+    public VolRef lookupByKey(String key) {
+        return withLock(() -> findVolume(v -> key.equals(v.key())).orElseThrow(() -> VirException.of(
+                ErrorCode.NO_STORAGE_VOL, ErrorDomain.STORAGE, "no storage vol with matching key %s", key)));
+    }
+
+    public VolRef lookupByPath(String path) {
+        String clean = PathSanitizer.sanitize(path);
+        return withLock(() -> findVolume(v -> v.targetPath().map(clean::equals).orElse(false))
+                .orElseThrow(() -> path.equals(clean)
+                        ? VirException.of(ErrorCode.NO_STORAGE_VOL, ErrorDomain.STORAGE,
+                                "no storage vol with matching path '%s'", path)
+                        : VirException.of(ErrorCode.NO_STORAGE_VOL, ErrorDomain.STORAGE,
+                                "no storage vol with matching path '%s' (%s)", path, clean)));
+    }
+
+    private Optional<VolRef> findVolume(java.util.function.Predicate<VolumeDefinition> test) {
+        for (PoolObject pool : state.pools.all()) {
+            if (!pool.isActive()) {
+                continue;
+            }
+            for (VolumeEntry volume : pool.volumes()) {
+                if (test.test(volume.definition())) {
+                    return Optional.of(ref(pool, volume.definition()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ---- information ---------------------------------------------------------------------------
+
+    public VolInfo info(VolRef ref, int flags) {
+        Flags.check(flags, GET_PHYSICAL, "storageVolGetInfoFlags");
+        return withLock(() -> {
+            Target t = target(ref);
+            VolumeDefinition vol = refreshed(t);
+            long allocation = (flags & GET_PHYSICAL) != 0 ? vol.physical() : vol.allocation();
+            return new VolInfo(vol.type().number(), vol.capacity(), allocation);
+        });
+    }
+
+    public String xmlDesc(VolRef ref, int flags) {
+        Flags.check(flags, 0, "storageVolGetXMLDesc");
+        return withLock(() -> {
+            Target t = target(ref);
+            return VolumeXml.format(t.pool.definition().type(), refreshed(t));
+        });
+    }
+
+    public String path(VolRef ref) {
+        return withLock(() -> target(ref).volume.definition().targetPath().orElse(null));
+    }
+
+    /** refreshVol: what libvirt shows is re-read from disk first. */
+    private VolumeDefinition refreshed(Target t) {
+        if (t.backend.supports(Operation.REFRESH_VOL)) {
+            t.volume.update(t.backend.refreshVol(t.pool.definition(), t.volume.definition()));
+        }
+        return t.volume.definition();
+    }
+
+    // ---- create --------------------------------------------------------------------------------
+
+    public VolRef create(PoolRef poolRef, String xml, int flags) {
+        Flags.check(flags, CREATE_PREALLOC_METADATA | CREATE_VALIDATE, "storageVolCreateXML");
+        state.lock.lock();
+        try {
+            PoolObject pool = state.pool(poolRef);
+            DriverState.requireActive(pool);
+            StorageBackend backend = state.backend(pool);
+            PoolType type = pool.definition().type();
+            VolumeDefinition requested = VolumeXml.parse(type, xml, EnumSet.of(VolumeXml.Option.OPT_CAPACITY));
+            if (requested.capacity() == 0 && !backend.supports(Operation.BUILD_VOL)) {
+                throw VirException.of(ErrorCode.NO_SUPPORT, ErrorDomain.STORAGE,
+                        "volume capacity required for this storage pool");
+            }
+            if (pool.volume(requested.name()).isPresent()) {
+                throw VirException.of(ErrorCode.STORAGE_VOL_EXIST, ErrorDomain.STORAGE, "'%s'", requested.name());
+            }
+            if (!backend.supports(Operation.CREATE_VOL)) {
+                throw VirException.of(ErrorCode.NO_SUPPORT, ErrorDomain.STORAGE,
+                        "storage pool does not support volume creation");
+            }
+            VolumeDefinition placed = backend.createVol(pool.definition(), requested.withKey(null));
+            VolumeEntry entry = new VolumeEntry(placed);
+            pool.addVolume(entry);
+            if (backend.supports(Operation.BUILD_VOL)) {
+                runJob(pool, entry, null, () -> backend.buildVol(pool.definition(), placed, flags));
+            }
+            finishCreate(pool, entry, backend);
+            LOG.infof("Creating volume '%s' in storage pool '%s'", placed.name(), pool.name());
+            return ref(pool, entry.definition());
+        } finally {
+            state.lock.unlock();
+        }
+    }
+
+    public VolRef createFrom(PoolRef poolRef, String xml, VolRef sourceRef, int flags) {
+        Flags.check(flags, CREATE_PREALLOC_METADATA | CREATE_REFLINK | CREATE_VALIDATE, "storageVolCreateXMLFrom");
+        state.lock.lock();
+        try {
+            Optional<PoolObject> found = state.pools.byUuid(poolRef.uuid());
+            boolean otherPool = !poolRef.name().equals(sourceRef.pool());
+            Optional<PoolObject> sourcePool = otherPool ? state.pools.byName(sourceRef.pool()) : Optional.empty();
+            PoolObject pool = found.orElseThrow(() -> VirException.of(ErrorCode.NO_STORAGE_POOL,
+                    ErrorDomain.STORAGE, "no storage pool with matching uuid '%s' (%s)", poolRef.uuid(),
+                    poolRef.name()));
+            if (otherPool && sourcePool.isEmpty()) {
+                throw VirException.of(ErrorCode.NO_STORAGE_POOL, ErrorDomain.STORAGE,
+                        "no storage pool with matching name '%s'", sourceRef.pool());
+            }
+            DriverState.requireActive(pool);
+            if (sourcePool.isPresent()) {
+                DriverState.requireActive(sourcePool.get());
+            }
+            StorageBackend backend = state.backend(pool);
+            PoolObject inputPool = sourcePool.orElse(pool);
+            VolumeEntry input = inputPool.volume(sourceRef.name()).orElseThrow(() -> noVolumeNamed(sourceRef.name()));
+            VolumeDefinition requested = VolumeXml.parse(pool.definition().type(), xml,
+                    EnumSet.of(VolumeXml.Option.NO_CAPACITY));
+            if (pool.volume(requested.name()).isPresent()) {
+                throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.STORAGE,
+                        "storage volume name '%s' already in use.", requested.name());
+            }
+            // the clone is at least as large as its source; without an allocation it is fully allocated
+            long capacity = Math.max(requested.capacity(), input.definition().capacity());
+            requested = requested.withSizes(capacity, requested.hasAllocation() ? requested.allocation() : capacity);
+            if (!backend.supports(Operation.BUILD_VOL_FROM)) {
+                throw VirException.of(ErrorCode.NO_SUPPORT, ErrorDomain.STORAGE,
+                        "storage pool does not support volume creation from an existing volume");
+            }
+            if (input.isBuilding()) {
+                throw VirException.of(ErrorCode.OPERATION_INVALID, ErrorDomain.STORAGE,
+                        "volume '%s' is still being allocated.", input.name());
+            }
+            if (backend.supports(Operation.REFRESH_VOL)) {
+                input.update(backend.refreshVol(inputPool.definition(), input.definition()));
+            }
+            VolumeDefinition placed = backend.createVol(pool.definition(), requested.withKey(null));
+            VolumeEntry entry = new VolumeEntry(placed);
+            pool.addVolume(entry);
+            VolumeDefinition inputDef = input.definition();
+            input.acquire();
+            try {
+                runJob(pool, entry, sourcePool.orElse(null),
+                        () -> backend.buildVolFrom(pool.definition(), placed, inputDef, flags));
+            } finally {
+                input.release();
+            }
+            finishCreate(pool, entry, backend);
+            return ref(pool, entry.definition());
+        } finally {
+            state.lock.unlock();
+        }
+    }
+
+    /**
+     * Runs an allocation with the driver lock released; the pool (and the source pool of a clone) counts
+     * a job meanwhile. A failed build leaves no volume: the backend removed its files, the entry goes.
+     */
+    private void runJob(PoolObject pool, VolumeEntry entry, PoolObject sourcePool, Runnable job) {
+        pool.beginAsyncJob();
+        if (sourcePool != null) {
+            sourcePool.beginAsyncJob();
+        }
+        entry.setBuilding(true);
+        state.lock.unlock();
+        try {
+            job.run();
+        } catch (RuntimeException e) {
+            state.lock.lock();
+            entry.setBuilding(false);
+            endJobs(pool, sourcePool);
+            pool.removeVolume(entry.name());
+            throw e;
+        }
+        state.lock.lock();
+        entry.setBuilding(false);
+        endJobs(pool, sourcePool);
+    }
+
+    private static void endJobs(PoolObject pool, PoolObject sourcePool) {
+        pool.endAsyncJob();
+        if (sourcePool != null) {
+            sourcePool.endAsyncJob();
+        }
+    }
+
+    /** After a build: read the new volume back and account its allocation to the pool. */
+    private void finishCreate(PoolObject pool, VolumeEntry entry, StorageBackend backend) {
+        if (backend.supports(Operation.REFRESH_VOL)) {
+            try {
+                entry.update(backend.refreshVol(pool.definition(), entry.definition()));
+            } catch (RuntimeException e) {
+                deleteInternal(backend, pool, entry, 0, false);
+                throw e;
+            }
+        }
+        if (pool.definition().type() != PoolType.DISK) {
+            DriverState.account(pool, entry.definition().allocation());
+        }
+    }
+
+    // ---- delete, resize, wipe ------------------------------------------------------------------
+
+    public void delete(VolRef ref, int flags) {
+        withLock(() -> {
+            Target t = target(ref);
+            DriverState.requireIdle(t.volume);
+            deleteInternal(t.backend, t.pool, t.volume, flags, true);
+            return null;
+        });
+    }
+
+    private void deleteInternal(StorageBackend backend, PoolObject pool, VolumeEntry volume, int flags,
+            boolean updatePoolSizes) {
+        if (!backend.supports(Operation.DELETE_VOL)) {
+            throw VirException.of(ErrorCode.NO_SUPPORT, ErrorDomain.STORAGE,
+                    "storage pool does not support vol deletion");
+        }
+        backend.deleteVol(pool.definition(), volume.definition(), flags);
+        if (pool.definition().type() == PoolType.DISK) {
+            return;
+        }
+        if (updatePoolSizes) {
+            DriverState.account(pool, -volume.definition().allocation());
+        }
+        pool.removeVolume(volume.name());
+    }
+
+    public void resize(VolRef ref, long capacity, int flags) {
+        Flags.check(flags, RESIZE_ALLOCATE | RESIZE_DELTA | RESIZE_SHRINK, "storageVolResize");
+        withLock(() -> {
+            Target t = target(ref);
+            DriverState.requireIdle(t.volume);
+            VolumeDefinition vol = t.volume.definition();
+            int backendFlags = flags;
+            long absolute;
+            if ((flags & RESIZE_DELTA) != 0) {
+                absolute = (flags & RESIZE_SHRINK) != 0
+                        ? vol.capacity() - (Long.compareUnsigned(capacity, vol.capacity()) < 0 ? capacity : vol.capacity())
+                        : vol.capacity() + capacity;
+                backendFlags &= ~RESIZE_DELTA;
+            } else {
+                absolute = capacity;
+            }
+            if (Long.compareUnsigned(absolute, vol.allocation()) < 0) {
+                throw VirException.of(ErrorCode.INVALID_ARG, ErrorDomain.STORAGE,
+                        "can't shrink capacity below existing allocation");
+            }
+            if (Long.compareUnsigned(absolute, vol.capacity()) < 0 && (flags & RESIZE_SHRINK) == 0) {
+                throw VirException.of(ErrorCode.INVALID_ARG, ErrorDomain.STORAGE,
+                        "Can't shrink capacity below current capacity unless shrink flag explicitly specified");
+            }
+            long delta = (flags & RESIZE_ALLOCATE) != 0 ? absolute - vol.allocation() : 0;
+            if (Long.compareUnsigned(delta, t.pool.definition().available()) > 0) {
+                throw VirException.of(ErrorCode.OPERATION_FAILED, ErrorDomain.STORAGE,
+                        "Not enough space left in storage pool");
+            }
+            if (!t.backend.supports(Operation.RESIZE_VOL)) {
+                throw VirException.of(ErrorCode.NO_SUPPORT, ErrorDomain.STORAGE,
+                        "storage pool does not support changing of volume capacity");
+            }
+            t.backend.resizeVol(t.pool.definition(), vol, absolute, backendFlags);
+            if ((flags & RESIZE_ALLOCATE) != 0) {
+                t.volume.update(vol.withSizes(absolute, absolute));
+                DriverState.account(t.pool, delta);
+            } else {
+                t.volume.update(vol.withSizes(absolute, vol.allocation()));
+            }
+            return null;
+        });
+    }
+
+    public void wipe(VolRef ref, int algorithm, int flags) {
+        Flags.check(flags, 0, "storageVolWipePattern");
+        if (Integer.compareUnsigned(algorithm, WIPE_ALGORITHMS) >= 0) {
+            throw VirException.of(ErrorCode.INVALID_ARG, ErrorDomain.STORAGE, "wiping algorithm %d not supported",
+                    algorithm);
+        }
+        state.lock.lock();
+        try {
+            Target t = target(ref);
+            DriverState.requireIdle(t.volume);
+            if (!t.backend.supports(Operation.WIPE_VOL)) {
+                throw VirException.of(ErrorCode.NO_SUPPORT, ErrorDomain.STORAGE,
+                        "storage pool doesn't support volume wiping");
+            }
+            VolumeDefinition vol = t.volume.definition();
+            t.pool.beginAsyncJob();
+            t.volume.acquire();
+            state.lock.unlock();
+            VolumeDefinition after;
+            try {
+                after = t.backend.wipeVol(t.pool.definition(), vol, algorithm, flags);
+            } finally {
+                state.lock.lock();
+                t.volume.release();
+                t.pool.endAsyncJob();
+            }
+            t.volume.update(after);
+        } finally {
+            state.lock.unlock();
+        }
+    }
+
+    private <T> T withLock(Supplier<T> body) {
+        state.lock.lock();
+        try {
+            return body.get();
+        } finally {
+            state.lock.unlock();
+        }
+    }
+}

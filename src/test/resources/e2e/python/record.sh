@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Records python_storage_api.json against libvirt 9.0's libvirtd, started fresh (no pools) under a
+# temporary directory with /work/shared/tools/anchor-libvirtd.sh (as user lvanchor; $ANCHOR overrides the
+# path), then stopped. Needs /usr/bin/python3 with python3-libvirt, qemu-img (qemu-utils) and scrub.
+# Usage (as root, from the repository root):
+#   bash src/test/resources/e2e/python/record.sh [OUTPUT]
+# OUTPUT defaults to src/test/resources/e2e/libvirtd-9.0/python_storage_api.json; record twice into two
+# files and compare them before committing a new reference.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+anchor=${ANCHOR:-/work/shared/tools/anchor-libvirtd.sh}
+output=${1:-$here/../libvirtd-9.0/python_storage_api.json}
+work=$(mktemp -d /tmp/record-storage-api.XXXXXX)
+trap 'bash "$anchor" --stop "$work/daemon" || true; rm -rf "$work"' EXIT
+mkdir -p "$work/daemon" "$work/base"
+chmod 755 "$work"
+uri=$(bash "$anchor" "$work/daemon" | sed -n 's/^URI=//p')
+# the pools' target directories are made by the daemon, which runs as lvanchor
+chown lvanchor "$work/base"
+/usr/bin/python3 "$here/storage_api.py" "$uri" "$work/base" >"$output.tmp"
+mv "$output.tmp" "$output"
+echo "recorded $output"

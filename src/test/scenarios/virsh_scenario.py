@@ -1,0 +1,207 @@
+#!/usr/bin/python3
+"""Runs a virsh scenario against one storage daemon and prints a normalized transcript.
+
+Usage: virsh_scenario.py --uri URI --base DIR [--uid N] [--gid N] [--sh-user USER] SCENARIO_FILE
+
+Scenario syntax, one command per line:
+  # comment / blank line          ignored
+  pool-list --all                 run as `virsh -c URI pool-list --all` (shlex-split, LC_ALL=C,
+                                  stdin /dev/null)
+  EDITOR='sed -i s/a/b/' pool-edit p   leading NAME=value words are put in virsh's environment
+                                  (pool-edit/vol-edit run "$EDITOR file" through sh)
+  !sh COMMAND                     COMMAND runs with bash in DIR (as --sh-user when given, so that
+                                  files made behind the daemon's back belong to the daemon's user)
+  !file NAME                      the following lines up to a line "!end" are written to DIR/NAME
+  ...                             (owned by --sh-user when given); the transcript shows only
+  !end                            "$ file: NAME"
+  @BASE@ anywhere is replaced by DIR before running.
+
+Transcript, per line: "$ virsh ARGS" (or "$ sh: COMMAND"), stdout, stderr lines prefixed "! ",
+"[exit N]". Normalized, and nothing else:
+  * DIR                                   -> @BASE@
+  * uuids                                 -> @UUID1@, @UUID2@, ... in order of first appearance
+  * <atime>/<mtime>/<ctime>/<btime> values -> @TIME@
+  * pool-level sizes: pool-info Capacity/Allocation/Available, <capacity>/<allocation>/<available>
+    of pool XML, the three size columns of pool-list --details (that table is re-laid out the way
+    virsh lays out its tables, since the width of the sizes changed)  -> @SIZE@
+  * <owner>UID</owner> / <group>GID</group> of the daemon's user (--uid/--gid, default: the owner
+    of DIR)                              -> @UID@ / @GID@
+DIR must be of the same length as in the recording (virsh pads table columns to the path widths):
+record.sh and VirshScenarioIT both use /tmp/vscen.XXXXXXXX (8 random characters).
+"""
+
+import argparse
+import os
+import pwd
+import re
+import shlex
+import subprocess
+import sys
+
+UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+TIME_RE = re.compile(r"<(atime|mtime|ctime|btime)>[^<]*</\1>")
+# a size of 0 (a pool that never ran) is kept: only the sizes of a real file system vary
+POOL_XML_SIZE_RE = re.compile(r"<(capacity|allocation|available)( unit='[^']*')?>(?!0<)[^<]*</\1>")
+POOL_INFO_SIZE_RE = re.compile(r"^(Capacity|Allocation|Available):(\s+)(?!0\.00 B$|0 bytes$)\S.*$", re.M)
+ENV_WORD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+TIMEOUT = 120
+
+
+class Normalizer:
+    def __init__(self, base, uid, gid):
+        self.bases = [base]
+        real = os.path.realpath(base)
+        if real != base:
+            self.bases.append(real)
+        self.uid = uid
+        self.gid = gid
+        self.uuids = {}
+
+    def _uuid(self, m):
+        key = m.group(0).lower()
+        if key not in self.uuids:
+            self.uuids[key] = "@UUID%d@" % (len(self.uuids) + 1)
+        return self.uuids[key]
+
+    def text(self, s):
+        for b in sorted(self.bases, key=len, reverse=True):
+            s = s.replace(b, "@BASE@")
+        s = UUID_RE.sub(self._uuid, s)
+        s = TIME_RE.sub(lambda m: "<%s>@TIME@</%s>" % (m.group(1), m.group(1)), s)
+        s = s.replace("<owner>%d</owner>" % self.uid, "<owner>@UID@</owner>")
+        s = s.replace("<group>%d</group>" % self.gid, "<group>@GID@</group>")
+        return s
+
+    def stdout(self, command, s):
+        s = self.text(s)
+        if "<pool type=" in s or "<pool>" in s:
+            # pool XML (pool-dumpxml): the sizes of the file system the pool sits on
+            s = POOL_XML_SIZE_RE.sub(lambda m: "<%s%s>@SIZE@</%s>" % (m.group(1), m.group(2) or "", m.group(1)), s)
+        if command == "pool-info":
+            s = POOL_INFO_SIZE_RE.sub(lambda m: "%s:%s@SIZE@" % (m.group(1), m.group(2)), s)
+        if command == "pool-list":
+            s = relayout_pool_details(s)
+        return s
+
+
+def relayout_pool_details(s):
+    """pool-list --details: sizes -> @SIZE@ and the table laid out again as virsh's vshTable does."""
+    lines = s.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith(" Name ") and "Capacity" in line and i + 1 < len(lines) and lines[i + 1].startswith("---"):
+            header = re.split(r" {2,}", line.strip())
+            rows = []
+            j = i + 2
+            while j < len(lines) and lines[j].startswith(" ") and lines[j].strip():
+                rows.append(re.split(r" {2,}", lines[j].strip()))
+                j += 1
+            sized = [k for k, h in enumerate(header) if h in ("Capacity", "Allocation", "Available")]
+            for r in rows:
+                for k in sized:
+                    if k < len(r) and r[k] not in ("-", "0.00 B"):
+                        r[k] = "@SIZE@"
+            table = [header] + rows
+            widths = [max(len(r[k]) if k < len(r) else 0 for r in table) for k in range(len(header))]
+
+            def fmt(r):
+                cells = [c.ljust(widths[k]) if k < len(r) - 1 else c for k, c in enumerate(r)]
+                return " " + "   ".join(cells)
+
+            out = [fmt(header), "-" * (1 + sum(widths) + 3 * (len(widths) - 1) + 2)] + [fmt(r) for r in rows]
+            lines[i:j] = out
+            break
+    return "\n".join(lines)
+
+
+def emit(out, stdout, stderr, rc):
+    out.append(stdout)
+    if stdout and not stdout.endswith("\n"):
+        out.append("\n")
+    for line in stderr.splitlines():
+        out.append("! " + line + "\n")
+    out.append("[exit %d]\n" % rc)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="run a virsh scenario and print a normalized transcript")
+    ap.add_argument("--uri", required=True)
+    ap.add_argument("--base", required=True, help="fresh directory writable by the daemon's user")
+    ap.add_argument("--uid", type=int, help="uid of the daemon's user (default: owner of --base)")
+    ap.add_argument("--gid", type=int, help="gid of the daemon's user (default: group of --base)")
+    ap.add_argument("--sh-user", help="run !sh lines as this user (the daemon's user when it is not us)")
+    ap.add_argument("--virsh", default="virsh")
+    ap.add_argument("scenario")
+    a = ap.parse_args()
+
+    base = os.path.abspath(a.base)
+    st = os.stat(base)
+    norm = Normalizer(base, a.uid if a.uid is not None else st.st_uid, a.gid if a.gid is not None else st.st_gid)
+    env = dict(os.environ)
+    env["LC_ALL"] = "C"
+    env.pop("LANG", None)
+    env.pop("LANGUAGE", None)
+    env.pop("VIRSH_DEFAULT_CONNECT_URI", None)
+    env.pop("LIBVIRT_DEFAULT_URI", None)
+
+    out = []
+    with open(a.scenario, encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    i = 0
+    while i < len(lines):
+        raw = lines[i]
+        i += 1
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("!file "):
+            name = line[6:].strip()
+            body = []
+            while i < len(lines) and lines[i].strip() != "!end":
+                body.append(lines[i])
+                i += 1
+            if i == len(lines):
+                sys.exit("!file %s without !end" % name)
+            i += 1
+            path = os.path.join(base, name)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("".join(b.replace("@BASE@", base) + "\n" for b in body))
+            if a.sh_user:
+                pw = pwd.getpwnam(a.sh_user)
+                os.chown(path, pw.pw_uid, pw.pw_gid)
+            out.append("$ file: " + name + "\n")
+            continue
+        if line.startswith("!sh "):
+            cmd = line[4:].strip()
+            out.append(norm.text("$ sh: " + cmd + "\n"))
+            cmd = cmd.replace("@BASE@", base)
+            argv = ["bash", "-c", cmd]
+            if a.sh_user:
+                argv = ["runuser", "-u", a.sh_user, "--"] + argv
+            p = subprocess.run(argv, cwd=base, env=env, stdin=subprocess.DEVNULL,
+                               capture_output=True, text=True, timeout=TIMEOUT)
+            emit(out, norm.text(p.stdout), norm.text(p.stderr), p.returncode)
+            continue
+        words = shlex.split(line)
+        extra = {}
+        while words and ENV_WORD_RE.match(words[0]):
+            k, v = words.pop(0).split("=", 1)
+            extra[k] = v
+        if not words:
+            sys.exit("no virsh command in line: " + raw)
+        shown = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in extra.items())
+        out.append(norm.text("$ " + (shown + " " if shown else "") + "virsh " + shlex.join(words) + "\n"))
+        args = [w.replace("@BASE@", base) for w in words]
+        cenv = dict(env)
+        cenv.update({k: v.replace("@BASE@", base) for k, v in extra.items()})
+        try:
+            p = subprocess.run([a.virsh, "-c", a.uri] + args, cwd=base, env=cenv, stdin=subprocess.DEVNULL,
+                               capture_output=True, text=True, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            out.append("! TIMEOUT after %d s\n[exit -1]\n" % TIMEOUT)
+            continue
+        emit(out, norm.stdout(words[0], p.stdout), norm.text(p.stderr), p.returncode)
+    sys.stdout.write("".join(out))
+
+
+if __name__ == "__main__":
+    main()
