@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 import org.virtstoraged.dispatch.CallDispatcher;
 import org.virtstoraged.dispatch.ClientContext;
+import org.virtstoraged.dispatch.ClientTransport;
 import org.virtstoraged.rpc.keepalive.KeepaliveProgram;
 import org.virtstoraged.rpc.wire.Frames;
 import org.virtstoraged.rpc.wire.MessageHeader;
@@ -26,7 +27,7 @@ import org.virtstoraged.rpc.xdr.XdrDecoder;
  * dispatcher of their program and writes the replies back. A frame that breaks the protocol costs this
  * client its connection and nothing else.
  */
-final class ClientConnection {
+final class ClientConnection implements ClientTransport {
     private static final Logger LOG = Logger.getLogger(ClientConnection.class);
     private static final AtomicInteger NEXT_ID = new AtomicInteger(1);
 
@@ -37,7 +38,10 @@ final class ClientConnection {
     private final KeepaliveMonitor keepalive;
     private final RecordParser parser;
     private final Runnable onClose;
+    private final io.vertx.core.Context eventLoop;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final java.util.Queue<Runnable> drainActions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private int readPauses;
     private boolean expectingLength = true;
     private volatile boolean closed;
 
@@ -50,7 +54,9 @@ final class ClientConnection {
         this.keepalive = new KeepaliveMonitor(vertx, settings.keepaliveInterval(), settings.keepaliveCount(),
                 this::sendPing, this::close);
         this.context = new ClientContext(NEXT_ID.getAndIncrement(), role == SocketRole.RO, peerOf(socket),
-                keepalive::start);
+                keepalive::start, this);
+        // the socket's own event loop: drain handlers must be set there, not on some other context
+        this.eventLoop = vertx.getOrCreateContext();
         this.parser = RecordParser.newFixed(WireLimits.LENGTH_WORD);
         parser.handler(this::onRecord);
         parser.exceptionHandler(e -> protocolViolation(e.getMessage()));
@@ -112,6 +118,14 @@ final class ClientConnection {
             protocolViolation("call with file descriptors, none accepted");
             return;
         }
+        if (header.type() == MessageType.STREAM || header.type() == MessageType.STREAM_HOLE) {
+            if (!context.streams().deliver(header, message, WireLimits.HEADER_SIZE)) {
+                // libvirt drops a stream packet that belongs to no open stream
+                LOG.debugf("client %d: no stream for proc %d serial %d", context.id(), header.procedure(),
+                        header.serial());
+            }
+            return;
+        }
         if (header.program() == KeepaliveProgram.PROGRAM) {
             onKeepalive(header);
             return;
@@ -130,7 +144,7 @@ final class ClientConnection {
         }
         if (inFlight.incrementAndGet() >= settings.maxClientRequests()) {
             // As libvirt: stop reading this client until one of its calls completes.
-            socket.pause();
+            pauseReading();
         }
         dispatcher.dispatch(context, header, message, WireLimits.HEADER_SIZE).subscribe().with(
                 reply -> completed(reply),
@@ -144,8 +158,8 @@ final class ClientConnection {
         if (reply != null) {
             write(reply);
         }
-        if (inFlight.getAndDecrement() >= settings.maxClientRequests() && !closed) {
-            socket.resume();
+        if (inFlight.getAndDecrement() >= settings.maxClientRequests()) {
+            resumeReading();
         }
         if (context.closeRequested()) {
             close();
@@ -171,6 +185,50 @@ final class ClientConnection {
         }
     }
 
+    @Override
+    public void send(byte[] frame) {
+        write(frame);
+    }
+
+    @Override
+    public boolean sendQueueFull() {
+        return !closed && socket.writeQueueFull();
+    }
+
+    @Override
+    public void whenDrained(Runnable action) {
+        drainActions.add(action);
+        eventLoop.runOnContext(v -> {
+            if (closed || !socket.writeQueueFull()) {
+                runDrainActions();
+            } else {
+                socket.drainHandler(d -> runDrainActions());
+            }
+        });
+    }
+
+    private void runDrainActions() {
+        Runnable action;
+        while ((action = drainActions.poll()) != null) {
+            action.run();
+        }
+    }
+
+    /** Pauses nest: the request limit and each stream's back-pressure each hold one. */
+    @Override
+    public synchronized void pauseReading() {
+        if (readPauses++ == 0 && !closed) {
+            socket.pause();
+        }
+    }
+
+    @Override
+    public synchronized void resumeReading() {
+        if (readPauses > 0 && --readPauses == 0 && !closed) {
+            socket.resume();
+        }
+    }
+
     private void protocolViolation(String why) {
         LOG.warnf("client %d: dropping connection: %s", context.id(), why);
         close();
@@ -186,6 +244,8 @@ final class ClientConnection {
     private void onClosed() {
         closed = true;
         keepalive.stop();
+        context.disconnected();
+        runDrainActions();
         LOG.debugf("client %d disconnected", context.id());
         onClose.run();
     }

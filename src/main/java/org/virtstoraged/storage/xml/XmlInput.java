@@ -57,7 +57,7 @@ public final class XmlInput {
             }
         } catch (UnmarshalException e) {
             throw notWellFormed(xml, e.getLinkedException() instanceof XMLStreamException s ? s : null,
-                    e.getMessage(), url, domain);
+                    e.getMessage(), url, domain, true);
         } catch (JAXBException | XMLStreamException e) {
             throw VirException.of(ErrorCode.INTERNAL_ERROR, domain, "cannot read %s: %s", url, e.getMessage());
         }
@@ -66,10 +66,10 @@ public final class XmlInput {
     /** A first streaming pass: the whole document must be well formed, with the expected root. */
     private static void checkWellFormedAndRoot(String xml, String rootElement, String url, ErrorDomain domain) {
         Deque<String[]> open = new ArrayDeque<>();
+        boolean[] rootSeen = {false};
         try {
             XMLStreamReader reader = FACTORY.createXMLStreamReader(new StringReader(xml));
             try {
-                boolean rootSeen = false;
                 while (reader.hasNext()) {
                     int event = reader.next();
                     if (event == XMLStreamConstants.START_ELEMENT) {
@@ -83,8 +83,8 @@ public final class XmlInput {
                     if (event == XMLStreamConstants.DTD) {
                         throw VirException.of(ErrorCode.XML_ERROR, domain, "failed to parse xml document '%s'", url);
                     }
-                    if (event == XMLStreamConstants.START_ELEMENT && !rootSeen) {
-                        rootSeen = true;
+                    if (event == XMLStreamConstants.START_ELEMENT && !rootSeen[0]) {
+                        rootSeen[0] = true;
                         String name = reader.getLocalName();
                         if (!name.equals(rootElement)) {
                             // virxml.c reports this one from its own domain
@@ -93,7 +93,7 @@ public final class XmlInput {
                         }
                     }
                 }
-                if (!rootSeen) {
+                if (!rootSeen[0]) {
                     throw VirException.of(ErrorCode.INTERNAL_ERROR, domain, "missing root element");
                 }
             } finally {
@@ -101,7 +101,7 @@ public final class XmlInput {
             }
         } catch (XMLStreamException e) {
             VirException mismatch = tagMismatch(xml, e, open.peek(), url, domain);
-            throw mismatch != null ? mismatch : notWellFormed(xml, e, e.getMessage(), url, domain);
+            throw mismatch != null ? mismatch : notWellFormed(xml, e, e.getMessage(), url, domain, rootSeen[0]);
         }
     }
 
@@ -116,7 +116,7 @@ public final class XmlInput {
             return null;
         }
         if (e.getMessage().contains("XML document structures must start and end within the same entity")) {
-            VirException premature = notWellFormed(xml, e, null, url, domain);
+            VirException premature = notWellFormed(xml, e, null, url, domain, true);
             String text = premature.getMessage().replaceFirst("^([^\\n]*?:\\d+: ).*?(\\n)",
                     "$1Premature end of data in tag " + openElement[0] + " line " + openElement[1] + "$2");
             return VirException.of(ErrorCode.XML_DETAIL, domain, "%s", text);
@@ -145,7 +145,7 @@ public final class XmlInput {
     }
 
     private static VirException notWellFormed(String xml, XMLStreamException cause, String fallback, String url,
-            ErrorDomain domain) {
+            ErrorDomain domain, boolean rootSeen) {
         Location where = cause == null ? null : cause.getLocation();
         if (where == null || where.getLineNumber() < 1) {
             return VirException.of(ErrorCode.XML_ERROR, domain, "failed to parse xml document '%s'", url);
@@ -155,17 +155,20 @@ public final class XmlInput {
         if (detail >= 0) {
             message = message.substring(detail + "Message: ".length());
         }
+        LibxmlMessages.Translation libxml = LibxmlMessages.translate(
+                message == null ? fallback : message.strip(), rootSeen);
         String[] lines = xml.split("\r\n|\r|\n", -1);
         int lineNo = Math.min(where.getLineNumber(), lines.length);
         String context = lines[lineNo - 1];
-        int column = Math.max(0, Math.min(where.getColumnNumber() - 1, context.length()));
+        int column = Math.max(0, Math.min(where.getColumnNumber() - 1 - libxml.pointerShift(), context.length()));
         StringBuilder pointer = new StringBuilder();
         for (int i = 0; i < column; i++) {
             pointer.append(context.charAt(i) == '\t' ? '\t' : '-');
         }
         pointer.append('^');
-        return VirException.of(ErrorCode.XML_DETAIL, domain, "%s:%d: %s\n%s\n%s", url, lineNo,
-                message == null ? fallback : message.strip(), context, pointer);
+        // libxml2 prints an empty context line (the end of the input) as "(null)"
+        return VirException.of(ErrorCode.XML_DETAIL, domain, "%s:%d: %s\n%s\n%s", url, lineNo, libxml.message(),
+                context.isEmpty() ? "(null)" : context, pointer);
     }
 
     private static JAXBContext context(Class<?> type) {

@@ -1,0 +1,46 @@
+package org.virtstoraged.dispatch;
+
+/**
+ * The client's connection as the procedures that outlive their call need it: events and stream data
+ * are sent unasked, and a stream must neither buffer without bound nor be flooded by its client.
+ */
+public interface ClientTransport {
+    /** Queues a whole frame for the client; callable from any thread, frames go out in call order. */
+    void send(byte[] frame);
+
+    /** True while the outgoing queue is above its high-water mark: stop producing until drained. */
+    boolean sendQueueFull();
+
+    /** Runs the action once, on the event loop, when the outgoing queue has room again (at once if it has). */
+    void whenDrained(Runnable action);
+
+    /** Stops reading the client's messages (a stream's sink is behind); counted, so pauses nest. */
+    void pauseReading();
+
+    void resumeReading();
+
+    /** For a context without a socket (unit tests of procedures): sends nowhere, never full. */
+    ClientTransport DETACHED = new ClientTransport() {
+        @Override
+        public void send(byte[] frame) {
+        }
+
+        @Override
+        public boolean sendQueueFull() {
+            return false;
+        }
+
+        @Override
+        public void whenDrained(Runnable action) {
+            action.run();
+        }
+
+        @Override
+        public void pauseReading() {
+        }
+
+        @Override
+        public void resumeReading() {
+        }
+    };
+}

@@ -1,0 +1,51 @@
+package org.virtstoraged.dispatch;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.virtstoraged.rpc.wire.MessageHeader;
+
+/**
+ * The streams open on one client, by the procedure and serial of the call that opened them: STREAM and
+ * STREAM_HOLE messages carry those two, and libvirt drops a packet that matches no open stream.
+ */
+public final class StreamPackets {
+    /** One open stream's receiving end. */
+    public interface Handler {
+        /** A STREAM or STREAM_HOLE message for this stream; {@code payloadOffset} is where its body starts. */
+        void onPacket(MessageHeader header, byte[] frame, int payloadOffset);
+
+        /** The client went away with the stream open: abort, release the volume. */
+        void onClientGone();
+    }
+
+    private final Map<Long, Handler> open = new ConcurrentHashMap<>();
+
+    private static long key(int procedure, int serial) {
+        return ((long) procedure << 32) | (serial & 0xffffffffL);
+    }
+
+    public void register(int procedure, int serial, Handler handler) {
+        open.put(key(procedure, serial), handler);
+    }
+
+    public void unregister(int procedure, int serial) {
+        open.remove(key(procedure, serial));
+    }
+
+    /** Hands the packet to its stream; false when no stream of that call is open. */
+    public boolean deliver(MessageHeader header, byte[] frame, int payloadOffset) {
+        Handler handler = open.get(key(header.procedure(), header.serial()));
+        if (handler == null) {
+            return false;
+        }
+        handler.onPacket(header, frame, payloadOffset);
+        return true;
+    }
+
+    void clientGone() {
+        for (Handler handler : open.values()) {
+            handler.onClientGone();
+        }
+        open.clear();
+    }
+}
