@@ -14,7 +14,8 @@ STORAGE_TESTS = f"{SCEN}, {PY}"
 UNIT = "dispatch/CallDispatcherTest"
 # number -> (status, proving tests). Procedures not listed get their family's default below.
 STATUS = {
-    1: ("done: storage:///session, storage:///system (root), flags, libvirt's URI errors", f"{UNIT}, {E2E}"),
+    1: ("done: storage:///session, storage:///system (root), only the read-only flag counts (as libvirtd), "
+        "libvirt's URI errors", f"{UNIT}, {E2E}"),
     2: ("done: reply, then the connection closes", f"{UNIT}, {E2E}"),
     3: ('done: "storage"', f"{UNIT}, e2e/PythonClientIT"),
     7: ("done: lists the loaded backends (dir only, where libvirtd 9.0 lists its 8)", PY),
@@ -23,8 +24,9 @@ STATUS = {
     77: ("done: every pool type of libvirt 9.0 is accepted and formatted byte for byte", f"{STORAGE_TESTS}, e2e/PoolXmlCorpusIT"),
     208: ("to do (#4): stream upload", "-"),
     209: ("to do (#4): stream download", "-"),
-    368: ("to do (#4): storage events", "-"),
-    369: ("to do (#4): storage events", "-"),
+    368: ("done: lifecycle and refresh, per-pool filter, libvirt's callback ids and errors",
+          "e2e/StoragePoolEventsIT, dispatch/StoragePoolEventsTest"),
+    369: ("done", "e2e/StoragePoolEventsIT, dispatch/StoragePoolEventsTest"),
     403: ("done: libvirt's format; supported='yes' for dir only (deliberate: the other backends are not loaded)",
           f"{PY}, {SCEN}#05"),
     60: ("done: keepalive (starts server pings), FD passing, event and close callbacks", f"{UNIT}, {E2E}#keepalive…"),
@@ -63,7 +65,7 @@ VIRSH = [
     ("pool-info", "done", scen("01")), ("pool-name", "done", scen("01")),
     ("pool-refresh", "done", scen("11")), ("pool-start", "done", scen("01")),
     ("pool-undefine", "done", scen("01")), ("pool-uuid", "done", scen("01")),
-    ("pool-event", "to do (#4)", "-"),
+    ("pool-event", "done: same events in the same order as libvirtd 9.0", "e2e/StoragePoolEventsIT"),
     ("pool-capabilities", "done: supported='yes' for dir only (deliberate)", scen("05")),
     ("vol-clone", "done", scen("08")), ("vol-create-as", "done: raw, qcow2, qed, vmdk, vdi, vpc, backing", scen("07")),
     ("vol-create", "done", scen("07")), ("vol-create-from", "done", scen("08")),

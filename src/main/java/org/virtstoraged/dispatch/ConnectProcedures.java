@@ -68,10 +68,8 @@ final class ConnectProcedures {
         if (client.isOpen()) {
             throw new VirException(ErrorCode.INTERNAL_ERROR, ErrorDomain.RPC, "connection already open");
         }
-        // storageConnectOpen checks its flags before the URI path.
-        if ((flags & ~CONNECT_RO) != 0) {
-            throw VirException.unsupportedFlags(ErrorDomain.STORAGE, "storageConnectOpen", flags & ~CONNECT_RO);
-        }
+        // remoteDispatchConnectOpen passes on only the read-only bit (remoteOpenConn): clients send more,
+        // e.g. an unprivileged virsh sends VIR_CONNECT_NO_ALIASES and an internal bit (0x6)
         validateUri(name);
         client.markOpen(client.readOnlySocket() || (flags & CONNECT_RO) != 0);
         return EMPTY;

@@ -20,6 +20,7 @@ public final class RemoteProcedureTable {
     public RemoteProcedureTable(boolean privileged, StorageDriver storage, Executor workers) {
         new ConnectProcedures(privileged).register(implemented);
         new StorageProcedures(storage, workers).register(implemented);
+        new StoragePoolEvents(storage.events()).register(implemented);
     }
 
     public CallDispatcher dispatcher() {

@@ -13,6 +13,9 @@ public interface StorageDriver {
 
     VolumeDriver volumes();
 
+    /** The storage pool events the driver raises (lifecycle and refresh), as libvirt's storage driver. */
+    org.virtstoraged.storage.event.PoolEventBus events();
+
     /** SIGHUP: re-read the definitions. */
     void reload();
 

@@ -30,6 +30,11 @@ public final class DriverFactory {
             }
 
             @Override
+            public org.virtstoraged.storage.event.PoolEventBus events() {
+                return state.events;
+            }
+
+            @Override
             public void reload() {
                 pools.reload();
             }

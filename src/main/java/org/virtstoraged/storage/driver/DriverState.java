@@ -10,6 +10,8 @@ import org.virtstoraged.storage.backend.BackendRegistry;
 import org.virtstoraged.storage.backend.RefreshedPool;
 import org.virtstoraged.storage.backend.StorageBackend;
 import org.virtstoraged.storage.backend.StorageBackend.Operation;
+import org.virtstoraged.storage.event.PoolEvent;
+import org.virtstoraged.storage.event.PoolEventBus;
 import org.virtstoraged.storage.model.PoolDefinition;
 import org.virtstoraged.storage.model.VolumeDefinition;
 import org.virtstoraged.storage.pool.PoolObject;
@@ -29,6 +31,8 @@ final class DriverState {
     final BackendRegistry backends;
     final PoolConfigStore configs;
     final PoolStateStore states;
+    /** The driver's event state (storageEventState): operations publish while they hold the lock. */
+    final PoolEventBus events = new PoolEventBus();
 
     DriverState(BackendRegistry backends, PoolConfigStore configs, PoolStateStore states) {
         this.backends = backends;
@@ -121,6 +125,15 @@ final class DriverState {
             }
             throw e;
         }
+    }
+
+    /** virObjectEventStateQueue of a lifecycle event for the pool as it is now. */
+    void lifecycleEvent(PoolObject pool, int type) {
+        events.publish(PoolEvent.lifecycle(PoolDriver.ref(pool), type));
+    }
+
+    void refreshEvent(PoolObject pool) {
+        events.publish(PoolEvent.refresh(PoolDriver.ref(pool)));
     }
 
     void saveState(PoolObject pool) {

@@ -15,6 +15,7 @@ import org.virtstoraged.storage.PoolRef;
 import org.virtstoraged.storage.VolRef;
 import org.virtstoraged.storage.backend.StorageBackend;
 import org.virtstoraged.storage.backend.StorageBackend.Operation;
+import org.virtstoraged.storage.event.PoolEvent;
 import org.virtstoraged.storage.model.PoolDefinition;
 import org.virtstoraged.storage.model.PoolType;
 import org.virtstoraged.storage.pool.PoolListFilter;
@@ -316,6 +317,7 @@ public final class PoolDriver {
             pool.setStarting(true);
             try {
                 start(backend, pool, flags);
+                state.lifecycleEvent(pool, PoolEvent.STARTED);
                 return ref(pool);
             } finally {
                 finishStarting(pool);
@@ -348,6 +350,7 @@ public final class PoolDriver {
                 }
                 throw e;
             }
+            state.lifecycleEvent(pool, PoolEvent.DEFINED);
             LOG.infof("Defining storage pool '%s'", def.name());
             return ref(pool);
         });
@@ -371,6 +374,7 @@ public final class PoolDriver {
                         pool.name());
             }
             state.configs.removeAutostartQuietly(pool.name());
+            state.lifecycleEvent(pool, PoolEvent.UNDEFINED);
             LOG.infof("Undefining storage pool '%s'", pool.name());
             state.pools.remove(pool);
             return null;
@@ -388,6 +392,7 @@ public final class PoolDriver {
             try {
                 LOG.infof("Starting up storage pool '%s'", pool.name());
                 start(backend, pool, flags);
+                state.lifecycleEvent(pool, PoolEvent.STARTED);
             } finally {
                 finishStarting(pool);
             }
@@ -426,6 +431,7 @@ public final class PoolDriver {
                 if (backend.supports(Operation.BUILD_POOL)) {
                     backend.buildPool(pool.definition(), flags);
                 }
+                state.lifecycleEvent(pool, PoolEvent.CREATED);
             } finally {
                 state.becameInactive(pool);
                 pool.setStarting(false);
@@ -447,6 +453,7 @@ public final class PoolDriver {
                 backend.stopPool(pool.definition());
             }
             pool.clearVolumes();
+            state.lifecycleEvent(pool, PoolEvent.STOPPED);
             pool.setActive(false);
             state.becameInactive(pool);
             return null;
@@ -469,6 +476,7 @@ public final class PoolDriver {
                 throw VirException.of(ErrorCode.NO_SUPPORT, ErrorDomain.STORAGE, "pool does not support pool deletion");
             }
             backend.deletePool(pool.definition(), flags);
+            state.lifecycleEvent(pool, PoolEvent.DELETED);
             return null;
         });
     }
@@ -484,10 +492,38 @@ public final class PoolDriver {
             try {
                 state.refresh(backend, pool);
             } catch (VirException e) {
+                // a pool that cannot be refreshed is stopped: libvirt says so with a lifecycle event
+                state.lifecycleEvent(pool, PoolEvent.STOPPED);
                 pool.setActive(false);
                 state.becameInactive(pool);
                 throw e;
             }
+            state.refreshEvent(pool);
+            return null;
+        });
+    }
+
+    /**
+     * virStorageVolPoolRefreshThread: when a volume upload stream closes, libvirt refreshes the pool
+     * the volume is in (unless a volume job is running in it) and raises a refresh event, even when
+     * the refresh failed. For the stream code to call once the upload is over.
+     */
+    public void refreshAfterUpload(String poolName) {
+        withLock(() -> {
+            PoolObject pool = state.pools.byName(poolName).orElse(null);
+            if (pool == null || pool.asyncJobs() > 0) {
+                return null;
+            }
+            Optional<StorageBackend> backend = state.backends.find(pool.definition().type());
+            if (backend.isEmpty()) {
+                return null;
+            }
+            try {
+                state.refresh(backend.get(), pool);
+            } catch (RuntimeException e) {
+                LOG.debugf("Failed to refresh storage pool: %s", e.getMessage());
+            }
+            state.refreshEvent(pool);
             return null;
         });
     }

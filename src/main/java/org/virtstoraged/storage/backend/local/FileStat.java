@@ -43,29 +43,73 @@ public record FileStat(Kind kind, int mode, long uid, long gid, long size, long 
         return all(List.of(file), runner).get(0);
     }
 
-    /** Stats many files with one {@code stat} process for their block counts. */
+    /**
+     * Stats many files with one {@code stat} process for the block counts that are not known yet: a file's
+     * count is remembered while its inode, size, mtime and ctime stay the same (any change of its blocks
+     * moves its ctime), so repeated vol-info calls on an unchanged volume start no process.
+     */
     public static List<Optional<FileStat>> all(List<Path> files, CommandRunner runner) {
+        List<Map<String, Object>> attrs = new ArrayList<>(files.size());
+        List<Long> blocks = new ArrayList<>(files.size());
+        List<Path> unknown = new ArrayList<>();
+        for (Path file : files) {
+            Map<String, Object> a = attributes(file);
+            attrs.add(a);
+            Long cached = a == null ? null : BLOCKS.get(BlockKey.of(file, a));
+            blocks.add(cached);
+            if (a != null && cached == null) {
+                unknown.add(file);
+            }
+        }
+        List<Long> counted = blockCounts(unknown, runner);
+        for (int i = 0, u = 0; i < files.size(); i++) {
+            if (attrs.get(i) != null && blocks.get(i) == null) {
+                Long count = counted.get(u++);
+                blocks.set(i, count);
+                if (count != null) {
+                    remember(BlockKey.of(files.get(i), attrs.get(i)), count);
+                }
+            }
+        }
         List<Optional<FileStat>> result = new ArrayList<>(files.size());
-        List<Long> blocks = blockCounts(files, runner);
         for (int i = 0; i < files.size(); i++) {
-            result.add(read(files.get(i), blocks.get(i)));
+            result.add(attrs.get(i) == null ? Optional.empty() : Optional.of(of(attrs.get(i), blocks.get(i))));
         }
         return result;
     }
 
-    private static Optional<FileStat> read(Path file, Long blocks) {
-        Map<String, Object> a;
-        try {
-            a = Files.readAttributes(file, "unix:mode,uid,gid,size,lastAccessTime,lastModifiedTime,ctime");
-        } catch (IOException e) {
-            return Optional.empty();
+    /** What identifies one state of a file's blocks. */
+    private record BlockKey(String path, Object inode, long size, FileTime mtime, FileTime ctime) {
+        static BlockKey of(Path file, Map<String, Object> a) {
+            return new BlockKey(file.toString(), a.get("ino"), (Long) a.get("size"),
+                    (FileTime) a.get("lastModifiedTime"), (FileTime) a.get("ctime"));
         }
+    }
+
+    private static final int MAX_REMEMBERED = 65536;
+    private static final Map<BlockKey, Long> BLOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static void remember(BlockKey key, long count) {
+        if (BLOCKS.size() >= MAX_REMEMBERED) {
+            BLOCKS.clear(); // crude but bounded: forgetting costs one stat process per file later
+        }
+        BLOCKS.put(key, count);
+    }
+
+    private static Map<String, Object> attributes(Path file) {
+        try {
+            return Files.readAttributes(file, "unix:mode,uid,gid,size,ino,lastAccessTime,lastModifiedTime,ctime");
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static FileStat of(Map<String, Object> a, Long blocks) {
         int mode = (Integer) a.get("mode");
-        Kind kind = kind(mode);
         long allocation = blocks == null ? (Long) a.get("size") : blocks * 512;
-        return Optional.of(new FileStat(kind, mode, (Integer) a.get("uid"), (Integer) a.get("gid"), (Long) a.get("size"),
+        return new FileStat(kind(mode), mode, (Integer) a.get("uid"), (Integer) a.get("gid"), (Long) a.get("size"),
                 allocation, (FileTime) a.get("lastAccessTime"), (FileTime) a.get("lastModifiedTime"),
-                (FileTime) a.get("ctime")));
+                (FileTime) a.get("ctime"));
     }
 
     private static Kind kind(int mode) {

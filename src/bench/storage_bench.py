@@ -1,0 +1,926 @@
+#!/usr/bin/python3
+"""Benchmark: our daemon (virtstoraged-java) against libvirt 9.0's libvirtd, same run, same client.
+
+Starts both daemons as session daemons in a fresh directory, drives both with python3-libvirt in
+exactly the same way, and prints one table: metric, ours, libvirtd, ratio ours/libvirt.
+
+    /usr/bin/python3 src/bench/storage_bench.py [--quick] [--only upload,download,lookups,connect,rss]
+                                                [--markdown FILE] [--json FILE] [--dir DIR] ...
+
+Run it as root (libvirtd is then run as an unprivileged user, created when missing, see --ref-user)
+or as an ordinary user (both daemons then run as that user). See docs/benchmarks.md.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import pwd
+import grp
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+try:
+    import libvirt
+except ImportError:
+    sys.exit("python3-libvirt is not importable by %s.\n"
+             "Install it (Debian: apt-get install python3-libvirt) and run the bench with /usr/bin/python3 "
+             "(a pyenv or venv python3 earlier on PATH does not see Debian's python3-libvirt)." % sys.executable)
+
+MiB = 1024 * 1024
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PHASES = ["upload", "download", "lookups", "connect", "rss"]
+POOL = "benchpool"
+LOOKUP_VOL = "lookup.raw"
+DENSE_VOL = "dense.raw"
+SPARSE_VOL = "sparse.raw"
+UPLOAD_VOL = "upload.raw"
+
+# libvirt prints every error to stderr by default; we report them ourselves
+libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+class BenchError(Exception):
+    pass
+
+
+# ----------------------------------------------------------------------------------------------------
+# Test data: a 16 MiB random pattern repeated; the sparse layout is 32 extents, each starting with
+# 1/32 of its length as data and the rest a hole (1 MiB of data every 32 MiB for a 1 GiB volume).
+
+PATTERN_LEN = 16 * MiB
+_pattern = os.urandom(PATTERN_LEN)
+_pattern_ext = _pattern + _pattern[:MiB]
+
+
+def data_at(offset, n):
+    """The bytes of the test data at volume offset `offset` (n <= 1 MiB)."""
+    start = offset % PATTERN_LEN
+    return _pattern_ext[start:start + n]
+
+
+def sparse_extents(size):
+    """[(offset, length, is_data)] covering [0, size)."""
+    period = size // 32
+    data = period // 32
+    out = []
+    for i in range(32):
+        out.append((i * period, data, True))
+        out.append((i * period + data, period - data, False))
+    return out
+
+
+def sparse_data_bytes(size):
+    return sum(length for _, length, d in sparse_extents(size) if d)
+
+
+def fill_dense(path, size):
+    with open(path, "r+b") as f:
+        off = 0
+        while off < size:
+            n = min(PATTERN_LEN, size - off)
+            f.write(_pattern[:n])
+            off += n
+        f.truncate(size)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def fill_sparse(path, size):
+    with open(path, "r+b") as f:
+        f.truncate(0)
+        f.truncate(size)
+        for off, length, is_data in sparse_extents(size):
+            if is_data:
+                f.seek(off)
+                pos = off
+                while pos < off + length:
+                    n = min(MiB, off + length - pos)
+                    f.write(data_at(pos, n))
+                    pos += n
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def verify_file(path, size, sparse):
+    """Checks an uploaded volume on disk at sampled offsets; returns None or a problem description."""
+    st = os.stat(path)
+    if st.st_size != size:
+        return "volume is %d bytes after upload, expected %d" % (st.st_size, size)
+    probes = []
+    if sparse:
+        for off, length, is_data in sparse_extents(size)[::7]:
+            probes.append((off, min(4096, length), is_data))
+            probes.append((off + length - min(4096, length), min(4096, length), is_data))
+    else:
+        step = size // 16
+        probes = [(i * step + 12345, 4096, True) for i in range(16)] + [(size - 4096, 4096, True)]
+    with open(path, "rb") as f:
+        for off, n, is_data in probes:
+            f.seek(off)
+            got = f.read(n)
+            want = data_at(off, n) if is_data else bytes(n)
+            if got != want:
+                return "uploaded data differs from the source at offset %d" % off
+    return None
+
+
+# ----------------------------------------------------------------------------------------------------
+# Process information
+
+
+def proc_status(pid):
+    """VmRSS and VmHWM of pid in MiB."""
+    out = {}
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                key, val = line.split(":", 1)
+                out[key] = int(val.split()[0]) / 1024.0
+    return out
+
+
+def proc_cpu_seconds(pid):
+    """User+system CPU of pid and of its children it has waited for (our daemon runs stat(1) for some
+    calls; that work is the daemon's too)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return float("nan")
+
+
+def run_out(argv):
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def wait_for_socket(path, proc, logfile, seconds, what):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if os.path.exists(path):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(path)
+                return
+            except OSError:
+                pass
+            finally:
+                s.close()
+        if proc.poll() is not None:
+            raise BenchError("%s exited with status %s before its socket appeared; its log %s ends:\n%s"
+                             % (what, proc.returncode, logfile, tail(logfile)))
+        time.sleep(0.05)
+    raise BenchError("%s: socket %s did not appear within %ds; its log %s ends:\n%s"
+                     % (what, path, seconds, logfile, tail(logfile)))
+
+
+def tail(path, lines=15):
+    try:
+        with open(path, errors="replace") as f:
+            return "".join(f.readlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+# ----------------------------------------------------------------------------------------------------
+# The two daemons
+
+
+class Daemon:
+    name = "?"
+    uid = None
+    gid = None
+
+    def __init__(self, home):
+        self.home = home
+        self.proc = None
+        self.logfile = os.path.join(home, "daemon.log")
+        self.pool_dir = os.path.join(home, "pool")
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self):
+        if self.alive():
+            self.proc.kill()
+
+    def stop(self):
+        if self.alive():
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+class Ours(Daemon):
+    name = "ours"
+
+    def __init__(self, home, java, jar, java_opts):
+        super().__init__(home)
+        self.java, self.jar, self.java_opts = java, jar, java_opts
+        self.run_dir = os.path.join(home, "run")
+        self.socket = os.path.join(self.run_dir, "libvirt", "virtstoraged-sock")
+        self.uri = "storage:///session?socket=" + self.socket
+
+    def start(self):
+        if not os.path.isfile(self.jar):
+            raise BenchError("our daemon is not built: %s is missing.\nBuild it first: cd %s && mvn -DskipTests package"
+                             % (self.jar, REPO))
+        if not shutil.which(self.java):
+            raise BenchError("no java binary '%s' (a JDK 17 is needed; see --java)" % self.java)
+        os.makedirs(self.run_dir, mode=0o700, exist_ok=True)
+        os.makedirs(os.path.join(self.home, "config"), exist_ok=True)
+        os.makedirs(self.pool_dir, exist_ok=True)
+        env = dict(os.environ, XDG_RUNTIME_DIR=self.run_dir, XDG_CONFIG_HOME=os.path.join(self.home, "config"),
+                   HOME=self.home, VIRTSTORAGED_MODE="session")
+        argv = [self.java] + self.java_opts + ["-jar", self.jar]
+        with open(self.logfile, "ab") as out:
+            # java is exec'd directly: self.proc.pid is the JVM whose RSS we read
+            self.proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, start_new_session=True)
+        wait_for_socket(self.socket, self.proc, self.logfile, 90, "our daemon (%s)" % " ".join(argv))
+
+    def version(self):
+        head = run_out(["git", "-C", REPO, "rev-parse", "--short", "HEAD"])
+        dirty = run_out(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"])
+        java = subprocess.run([self.java, "-version"], capture_output=True, text=True).stderr.splitlines()
+        return "virtstoraged-java %s%s on %s" % (head or "?", "+changes" if dirty else "",
+                                                  java[0] if java else "java ?")
+
+
+class Reference(Daemon):
+    """libvirt 9.0's libvirtd as an unprivileged session daemon with its own XDG directories."""
+    name = "libvirtd"
+
+    def __init__(self, home, user, libvirtd):
+        super().__init__(home)
+        self.user, self.libvirtd = user, libvirtd
+        self.run_dir = os.path.join(home, "run")
+        self.socket = os.path.join(self.run_dir, "libvirt", "libvirt-sock")
+        self.uri = "storage:///session?socket=" + self.socket
+
+    def ensure_installed(self):
+        if shutil.which(self.libvirtd):
+            return
+        if os.geteuid() != 0 or not shutil.which("apt-get"):
+            raise BenchError("libvirtd is not installed. Install libvirt 9.0's daemon (Debian 12: "
+                             "apt-get install --no-install-recommends libvirt-daemon libvirt-clients) "
+                             "or run the bench as root on Debian to have it installed.")
+        log("installing Debian's libvirt-daemon and libvirt-clients ...")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        for argv in (["apt-get", "update", "-qq"],
+                     ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "libvirt-daemon", "libvirt-clients"]):
+            r = subprocess.run(argv, env=env, capture_output=True, text=True)
+            if r.returncode != 0:
+                raise BenchError("'%s' failed (%d):\n%s" % (" ".join(argv), r.returncode, r.stderr[-2000:]))
+        if not shutil.which(self.libvirtd):
+            raise BenchError("libvirt-daemon was installed but there is still no %s" % self.libvirtd)
+
+    def ensure_user(self):
+        if os.geteuid() != 0:
+            self.uid, self.gid = os.getuid(), os.getgid()
+            return
+        # libvirtd's QEMU driver refuses to start when these accounts are missing
+        def run(argv):
+            r = subprocess.run(argv, capture_output=True, text=True)
+            if r.returncode != 0:
+                raise BenchError("'%s' failed: %s" % (" ".join(argv), r.stderr.strip()))
+        if not _exists(grp.getgrnam, "kvm"):
+            run(["groupadd", "-r", "kvm"])
+        if not _exists(pwd.getpwnam, "libvirt-qemu"):
+            if not _exists(grp.getgrnam, "libvirt-qemu"):
+                run(["groupadd", "-r", "libvirt-qemu"])
+            run(["useradd", "-r", "-g", "libvirt-qemu", "-G", "kvm", "libvirt-qemu"])
+        if not _exists(pwd.getpwnam, self.user):
+            log("creating the unprivileged user '%s' that runs libvirtd ..." % self.user)
+            run(["useradd", "-m", "-s", "/usr/sbin/nologin", self.user])
+        pw = pwd.getpwnam(self.user)
+        if pw.pw_uid == 0:
+            raise BenchError("--ref-user must not be root: libvirtd would run as the system daemon")
+        self.uid, self.gid = pw.pw_uid, pw.pw_gid
+
+    def start(self):
+        self.ensure_installed()
+        self.ensure_user()
+        for d in ("run", "config", "cache", "pool"):
+            os.makedirs(os.path.join(self.home, d), exist_ok=True)
+        os.chmod(self.run_dir, 0o700)
+        for root, dirs, files in os.walk(self.home):
+            for p in [root] + [os.path.join(root, x) for x in dirs + files]:
+                os.chown(p, self.uid, self.gid)
+        # every directory above the pool must be traversable by that user
+        as_user = dict(user=self.uid, group=self.gid, extra_groups=[]) if os.geteuid() == 0 else {}
+        r = subprocess.run(["test", "-w", self.pool_dir], **as_user)
+        if r.returncode != 0:
+            raise BenchError("user %s cannot write %s: choose a --dir whose parents are world-traversable "
+                             "(e.g. /var/tmp)" % (self.user, self.pool_dir))
+        pw = pwd.getpwuid(self.uid)
+        env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": pw.pw_dir, "USER": pw.pw_name, "LOGNAME": pw.pw_name,
+               "XDG_RUNTIME_DIR": self.run_dir, "XDG_CONFIG_HOME": os.path.join(self.home, "config"),
+               "XDG_CACHE_HOME": os.path.join(self.home, "cache"), "LANG": "C"}
+        argv = [shutil.which(self.libvirtd), "--timeout", "0", "-p", os.path.join(self.home, "libvirtd.pid")]
+        with open(self.logfile, "ab") as out:
+            self.proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=self.home,
+                                         stdin=subprocess.DEVNULL, start_new_session=True, **as_user)
+        wait_for_socket(self.socket, self.proc, self.logfile, 60, "libvirtd (%s)" % " ".join(argv))
+
+    def version(self):
+        return run_out([self.libvirtd, "--version"]) + " as user " + pwd.getpwuid(self.uid).pw_name
+
+
+def _exists(getter, name):
+    try:
+        getter(name)
+        return True
+    except KeyError:
+        return False
+
+
+# ----------------------------------------------------------------------------------------------------
+# Set-up through the API: a transient dir pool with the benchmark's volumes
+
+
+def vol_xml(name, size):
+    return ("<volume><name>%s</name><capacity unit='bytes'>%d</capacity><allocation unit='bytes'>0</allocation>"
+            "<target><format type='raw'/></target></volume>" % (name, size))
+
+
+def setup_pool(daemon, size, phases):
+    conn = libvirt.open(daemon.uri)
+    try:
+        pool = conn.storagePoolCreateXML(
+            "<pool type='dir'><name>%s</name><target><path>%s</path></target></pool>" % (POOL, daemon.pool_dir), 0)
+        pool.createXML(vol_xml(LOOKUP_VOL, MiB), 0)
+        if "download" in phases:
+            for name, fill in ((DENSE_VOL, fill_dense), (SPARSE_VOL, fill_sparse)):
+                vol = pool.createXML(vol_xml(name, size), 0)
+                fill(vol.path(), size)  # written by the bench directly, so download needs no upload
+            pool.refresh(0)
+    finally:
+        conn.close()
+
+
+def teardown_pool(daemon):
+    try:
+        conn = libvirt.open(daemon.uri)
+        try:
+            pool = conn.storagePoolLookupByName(POOL)
+            for name in pool.listVolumes():
+                try:
+                    pool.storageVolLookupByName(name).delete(0)
+                except libvirt.libvirtError:
+                    pass
+            pool.destroy()
+        finally:
+            conn.close()
+    except libvirt.libvirtError:
+        pass
+
+
+# ----------------------------------------------------------------------------------------------------
+# Measurements. Each returns a number, or a string starting "not supported:" / "failed:".
+
+
+class Watchdog:
+    """Kills a daemon whose transfer hangs, so that the client call returns with an error."""
+
+    def __init__(self, daemon, seconds):
+        self.daemon, self.seconds, self.fired = daemon, seconds, False
+        self.timer = threading.Timer(seconds, self._fire)
+        self.timer.daemon = True
+
+    def _fire(self):
+        self.fired = True
+        log("  %s: transfer exceeded %ds, killing that daemon" % (self.daemon.name, self.seconds))
+        self.daemon.kill()
+
+    def __enter__(self):
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.timer.cancel()
+        return False
+
+
+def describe_error(e):
+    return e.get_error_message() if isinstance(e, libvirt.libvirtError) and e.get_error_message() else str(e)
+
+
+def transfer_once(daemon, direction, sparse, size, timeout):
+    """One timed upload or download. Returns (seconds, daemon cpu seconds, note) or raises."""
+    conn = libvirt.open(daemon.uri)
+    try:
+        pool = conn.storagePoolLookupByName(POOL)
+        if direction == "upload":
+            try:
+                pool.storageVolLookupByName(UPLOAD_VOL).delete(0)
+            except libvirt.libvirtError:
+                pass
+            vol = pool.createXML(vol_xml(UPLOAD_VOL, size), 0)
+        else:
+            vol = pool.storageVolLookupByName(SPARSE_VOL if sparse else DENSE_VOL)
+        path = vol.path()
+        os.sync()  # start every transfer with no dirty pages pending
+        stream = conn.newStream(0)
+        state = {"pos": 0, "data": 0, "holes": 0, "first_ok": None}
+        started = False
+        with Watchdog(daemon, timeout) as dog:
+            cpu0 = proc_cpu_seconds(daemon.pid)
+            t0 = time.perf_counter()
+            try:
+                if direction == "upload":
+                    flags = libvirt.VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM if sparse else 0
+                    try:
+                        vol.upload(stream, 0, size, flags)
+                    except libvirt.libvirtError as e:
+                        raise Refused(describe_error(e))
+                    started = True
+                    if sparse:
+                        extents = sparse_extents(size)
+
+                        def hole_handler(_st, s):
+                            for off, length, is_data in extents:
+                                if off <= s["pos"] < off + length:
+                                    return [is_data, off + length - s["pos"]]
+                            return [True, 0]  # end of the volume
+
+                        def skip_handler(_st, length, s):
+                            s["pos"] += length
+                            return s["pos"]
+
+                        def send_handler(_st, nbytes, s):
+                            buf = data_at(s["pos"], nbytes)
+                            s["pos"] += len(buf)
+                            return buf
+
+                        stream.sparseSendAll(send_handler, hole_handler, skip_handler, state)
+                    else:
+                        def send_handler(_st, nbytes, s):
+                            n = min(nbytes, size - s["pos"])
+                            buf = data_at(s["pos"], n)
+                            s["pos"] += n
+                            return buf
+
+                        stream.sendAll(send_handler, state)
+                else:
+                    flags = libvirt.VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM if sparse else 0
+                    try:
+                        vol.download(stream, 0, size, flags)
+                    except libvirt.libvirtError as e:
+                        raise Refused(describe_error(e))
+                    started = True
+
+                    def recv_handler(_st, buf, s):
+                        if s["first_ok"] is None:
+                            s["first_ok"] = buf == data_at(s["pos"], len(buf))
+                        s["pos"] += len(buf)
+                        s["data"] += len(buf)
+                        return len(buf)
+
+                    def hole_handler(_st, length, s):
+                        s["pos"] += length
+                        s["holes"] += length
+                        return 0
+
+                    if sparse:
+                        stream.sparseRecvAll(recv_handler, hole_handler, state)
+                    else:
+                        stream.recvAll(recv_handler, state)
+                stream.finish()
+            except Refused:
+                _abort(stream)
+                raise
+            except Exception as e:
+                _abort(stream)
+                if dog.fired:
+                    raise BenchError("timed out after %ds" % timeout)
+                raise BenchError(("stream failed: " if started else "") + describe_error(e))
+            elapsed = time.perf_counter() - t0
+            cpu = proc_cpu_seconds(daemon.pid) - cpu0
+    finally:
+        try:
+            conn.close()
+        except libvirt.libvirtError:
+            pass
+    note = ""
+    if direction == "upload":
+        problem = verify_file(path, size, sparse)
+        if problem:
+            raise BenchError("wrong result: " + problem)
+        alloc = os.stat(path).st_blocks * 512
+        if sparse and alloc > 2 * sparse_data_bytes(size):
+            note = "target not sparse: %d MiB allocated" % (alloc // MiB)
+    else:
+        if state["pos"] != size:
+            raise BenchError("wrong result: received %d bytes (data+holes), expected %d" % (state["pos"], size))
+        if state["first_ok"] is False:
+            raise BenchError("wrong result: the first received bytes differ from the volume's")
+        if sparse and state["holes"] == 0:
+            note = "no holes received (sent dense)"
+    return elapsed, cpu, note
+
+
+class Refused(Exception):
+    pass
+
+
+def _abort(stream):
+    try:
+        stream.abort()
+    except Exception:
+        pass
+
+
+def measure_transfers(daemons, direction, reps, size, timeout, results, details):
+    for sparse in (False, True):
+        key = "%s %s" % (direction, "sparse" if sparse else "dense")
+        best = {d.name: None for d in daemons}
+        outcome = {}
+        for rep in range(reps):
+            for d in daemons:  # interleaved: ours, libvirtd, ours, libvirtd, ...
+                if d.name in outcome:
+                    continue
+                if not d.alive():
+                    outcome[d.name] = "failed: daemon not running"
+                    continue
+                try:
+                    elapsed, cpu, note = transfer_once(d, direction, sparse, size, timeout)
+                except Refused as e:
+                    outcome[d.name] = "not supported: %s" % e
+                    log("  %-8s %-16s not supported: %s" % (d.name, key, e))
+                    continue
+                except (BenchError, libvirt.libvirtError) as e:
+                    outcome[d.name] = "failed: %s" % describe_error(e)
+                    log("  %-8s %-16s failed: %s" % (d.name, key, describe_error(e)))
+                    continue
+                rate = size / MiB / elapsed
+                log("  %-8s %-16s rep %d: %8.1f MiB/s  (%.2fs, daemon CPU %.2fs)%s"
+                    % (d.name, key, rep + 1, rate, elapsed, cpu, ("  " + note) if note else ""))
+                if best[d.name] is None or rate > best[d.name][0]:
+                    best[d.name] = (rate, cpu, note)
+        for d in daemons:
+            if d.name in outcome and best[d.name] is None:
+                results[d.name][key] = outcome[d.name]
+            elif best[d.name] is not None:
+                results[d.name][key] = best[d.name][0]
+                details.setdefault(d.name, {})[key + " daemon CPU s (best rep)"] = round(best[d.name][1], 2)
+                if best[d.name][2]:
+                    details[d.name][key + " note"] = best[d.name][2]
+
+
+def lookup_rate(daemon, threads, duration, warmup):
+    conns = [libvirt.open(daemon.uri) for _ in range(threads)]
+    counts = [0] * threads
+    errors = []
+    stop = threading.Event()
+    go = threading.Barrier(threads + 1)
+
+    def worker(i):
+        conn = conns[i]
+        go.wait()
+        try:
+            while not stop.is_set():
+                pool = conn.storagePoolLookupByName(POOL)
+                vol = pool.storageVolLookupByName(LOOKUP_VOL)
+                vol.info()
+                counts[i] += 1
+        except Exception as e:
+            errors.append(describe_error(e))
+            stop.set()
+
+    ts = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(threads)]
+    for t in ts:
+        t.start()
+    go.wait()
+    time.sleep(warmup)
+    c0, cpu0, t0 = sum(counts), proc_cpu_seconds(daemon.pid), time.perf_counter()
+    time.sleep(duration)
+    c1, cpu1, t1 = sum(counts), proc_cpu_seconds(daemon.pid), time.perf_counter()
+    stop.set()
+    for t in ts:
+        t.join(30)
+    for c in conns:
+        try:
+            c.close()
+        except libvirt.libvirtError:
+            pass
+    if errors:
+        raise BenchError(errors[0])
+    return (c1 - c0) / (t1 - t0), 100.0 * (cpu1 - cpu0) / (t1 - t0)
+
+
+def measure_lookups(daemons, thread_counts, duration, warmup, results, details):
+    for n in thread_counts:
+        key = "lookups/s, %d thread%s" % (n, "" if n == 1 else "s")
+        for d in daemons:
+            try:
+                rate, cpu_pct = lookup_rate(d, n, duration, warmup)
+            except (BenchError, libvirt.libvirtError) as e:
+                results[d.name][key] = "failed: %s" % describe_error(e)
+                log("  %-8s %-24s failed: %s" % (d.name, key, describe_error(e)))
+                continue
+            results[d.name][key] = rate
+            details.setdefault(d.name, {})[key + " daemon CPU %"] = round(cpu_pct)
+            log("  %-8s %-24s %9.0f /s  (daemon CPU %3.0f%%)" % (d.name, key, rate, cpu_pct))
+
+
+def measure_connect(daemons, count, results):
+    samples = {d.name: [] for d in daemons}
+    failed = {}
+    for d in daemons:  # warm-up
+        try:
+            for _ in range(5):
+                libvirt.open(d.uri).close()
+        except libvirt.libvirtError as e:
+            failed[d.name] = "failed: %s" % describe_error(e)
+    for _ in range(count):  # interleaved
+        for d in daemons:
+            if d.name in failed:
+                continue
+            t0 = time.perf_counter()
+            try:
+                c = libvirt.open(d.uri)
+                c.close()
+            except libvirt.libvirtError as e:
+                failed[d.name] = "failed: %s" % describe_error(e)
+                continue
+            samples[d.name].append((time.perf_counter() - t0) * 1000)
+    for d in daemons:
+        if d.name in failed:
+            results[d.name]["connect median ms"] = results[d.name]["connect p99 ms"] = failed[d.name]
+            continue
+        s = sorted(samples[d.name])
+        results[d.name]["connect median ms"] = statistics.median(s)
+        results[d.name]["connect p99 ms"] = s[min(len(s) - 1, int(round(0.99 * len(s) + 0.5)) - 1)]
+        log("  %-8s connect: median %.2f ms, p99 %.2f ms over %d" % (d.name, results[d.name]["connect median ms"],
+                                                                     results[d.name]["connect p99 ms"], len(s)))
+
+
+# ----------------------------------------------------------------------------------------------------
+# Report
+
+ROWS = [
+    # key, label, unit, higher_is_better
+    ("upload dense", "upload dense", "MiB/s", True),
+    ("upload sparse", "upload sparse", "MiB/s", True),
+    ("download dense", "download dense", "MiB/s", True),
+    ("download sparse", "download sparse", "MiB/s", True),
+    ("lookups/s", None, "/s", True),  # one row per --threads count, see table_rows
+    ("connect median ms", "connect+close median", "ms", False),
+    ("connect p99 ms", "connect+close p99", "ms", False),
+    ("idle RSS MiB", "idle RSS", "MiB", False),
+    ("peak RSS MiB", "peak RSS (VmHWM)", "MiB", False),
+    ("final RSS MiB", "RSS after the run", "MiB", False),
+]
+
+
+def fmt(v, unit):
+    if v is None:
+        return "-"
+    if isinstance(v, str):
+        return v
+    if unit == "ms":
+        return "%.2f" % v
+    if unit == "/s":
+        return "%.0f" % v
+    return "%.1f" % v
+
+
+def table_rows(results):
+    rows = []
+    expanded = []
+    for key, label, unit, higher in ROWS:
+        if label is None:
+            names = dict.fromkeys(k for r in results.values() for k in r if k.startswith(key))
+            expanded += [(k, k, unit, higher) for k in names]
+        else:
+            expanded.append((key, label, unit, higher))
+    for key, label, unit, higher in expanded:
+        ours, ref = results["ours"].get(key), results["libvirtd"].get(key)
+        if ours is None and ref is None:
+            continue
+        ratio = "-"
+        if isinstance(ours, (int, float)) and isinstance(ref, (int, float)) and ref > 0:
+            ratio = "%.2f" % (ours / ref)
+        rows.append(["%s (%s, %s)" % (label, unit, "higher is better" if higher else "lower is better"),
+                     fmt(ours, unit), fmt(ref, unit), ratio])
+    return rows
+
+
+def print_table(rows):
+    """Plain-text table; a refusal or failure shows as its first words, with the full message below."""
+    head = ["metric", "ours", "libvirtd", "ours/libvirt"]
+    short = lambda c: c.split(":", 1)[0] if ":" in c else c
+    cells = [[r[0], short(r[1]), short(r[2]), r[3]] for r in rows]
+    widths = [max(len(r[i]) for r in cells + [head]) for i in range(4)]
+    line = lambda r: "  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r))
+    print(line(head))
+    print("  ".join("-" * w for w in widths))
+    for r in cells:
+        print(line(r))
+    for r in rows:
+        for i in (1, 2):
+            if ":" in r[i]:
+                print("  %s, %s: %s" % (head[i], r[0].split(" (")[0], r[i]))
+
+
+def markdown(rows, meta, details, args):
+    out = ["# virtstoraged-java vs libvirt 9.0 libvirtd", "",
+           "Run %s with `%s`." % (meta["date"], meta["command"]), "",
+           "| metric | ours | libvirtd | ours/libvirt |", "|---|---:|---:|---:|"]
+    for r in rows:
+        out.append("| %s | %s | %s | %s |" % tuple(str(c).replace("|", "\\|") for c in r[:4]))
+    out += ["", "Ratios are ours/libvirtd: above 1 is better for throughput and lookups, below 1 is better "
+            "for latency and RSS.", "", "## Machine and settings", ""]
+    for k, v in meta.items():
+        if k not in ("date", "command"):
+            out.append("- %s: %s" % (k, v))
+    if details:
+        out += ["", "## Daemon CPU (including child processes it ran)", ""]
+        for name, d in details.items():
+            for k, v in d.items():
+                out.append("- %s, %s: %s" % (name, k, v))
+    return "\n".join(out) + "\n"
+
+
+def machine_info(base, args, size, daemons):
+    mem = run_out(["free", "-g"]).splitlines()
+    fstype = run_out(["findmnt", "-n", "-o", "FSTYPE,SOURCE", "--target", base]) or run_out(["df", "-T", base])
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "")
+    except OSError:
+        pass
+    return {
+        "CPUs (nproc)": "%d (%s)" % (os.cpu_count(), cpu or platform.machine()),
+        "memory": mem[1].split()[1] + " GiB total" if len(mem) > 1 else "?",
+        "kernel": platform.release(),
+        "test directory": "%s (%s)" % (base, fstype),
+        "load average at start": " ".join(open("/proc/loadavg").read().split()[:3]),
+        "volume size": "%d MiB; sparse layout: 32 extents of %d MiB, each %d KiB data then a hole"
+                       % (size // MiB, size // 32 // MiB if size >= 32 * MiB else 0, size // 32 // 32 // 1024),
+        "transfer repetitions (best of)": args.reps,
+        "lookup duration per figure": "%gs after %gs warm-up" % (args.duration, args.warmup),
+        "connects": args.connects,
+        "client": "python3-libvirt %s on Python %s" % (libvirt.getVersion(), platform.python_version()),
+        **{"daemon " + d.name: d.version() for d in daemons},
+    }
+
+
+# ----------------------------------------------------------------------------------------------------
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="smoke run: 128 MiB volumes, best of 2, 2s per lookup figure")
+    p.add_argument("--only", default=",".join(PHASES), help="comma-separated subset of " + ",".join(PHASES))
+    p.add_argument("--markdown", metavar="FILE", help="also write the table and machine details as markdown")
+    p.add_argument("--json", metavar="FILE", help="also write all figures as JSON")
+    p.add_argument("--dir", default="/var/tmp", help="where the run directory is created (default /var/tmp)")
+    p.add_argument("--keep", action="store_true", help="keep the run directory (logs, pools) afterwards")
+    p.add_argument("--size", type=int, help="volume size in MiB for upload/download (default 1024, quick 128)")
+    p.add_argument("--reps", type=int, help="transfer repetitions, best is reported (default 3, quick 2)")
+    p.add_argument("--duration", type=float, help="seconds per lookup figure (default 10, quick 2)")
+    p.add_argument("--warmup", type=float, help="warm-up seconds before each lookup figure (default 2, quick 0.5)")
+    p.add_argument("--threads", default="1,8,32", help="client thread counts for lookups (default 1,8,32)")
+    p.add_argument("--connects", type=int, help="connect+close samples (default 500, quick 100)")
+    p.add_argument("--timeout", type=int, default=600, help="seconds before a hanging transfer's daemon is killed")
+    p.add_argument("--jar", default=os.path.join(REPO, "target", "quarkus-app", "quarkus-run.jar"))
+    p.add_argument("--java", default="java")
+    p.add_argument("--java-opts", default="", help="extra JVM options for our daemon, e.g. '-Xmx256m'")
+    p.add_argument("--libvirtd", default="libvirtd", help="reference daemon binary (default libvirtd)")
+    p.add_argument("--ref-user", default="lvbench",
+                   help="when run as root: the unprivileged user that runs libvirtd (created if missing)")
+    args = p.parse_args()
+
+    phases = [x.strip() for x in args.only.split(",") if x.strip()]
+    bad = [x for x in phases if x not in PHASES]
+    if bad:
+        p.error("--only: unknown %s (choose from %s)" % (",".join(bad), ",".join(PHASES)))
+    q = args.quick
+    size = (args.size or (128 if q else 1024)) * MiB
+    if size < 32 * MiB or size % MiB:
+        p.error("--size must be at least 32 (MiB)")
+    args.reps = args.reps or (2 if q else 3)
+    args.duration = args.duration or (2.0 if q else 10.0)
+    args.warmup = args.warmup if args.warmup is not None else (0.5 if q else 2.0)
+    args.connects = args.connects or (100 if q else 500)
+    thread_counts = [int(x) for x in args.threads.split(",")]
+
+    if not os.path.isdir(args.dir):
+        sys.exit("bench: --dir %s does not exist" % args.dir)
+    if not os.path.isfile(args.jar):
+        sys.exit("bench: our daemon is not built: %s is missing.\nBuild it first: cd %s && mvn -DskipTests package"
+                 % (args.jar, REPO))
+    base = tempfile.mkdtemp(prefix="virtstoraged-bench.", dir=args.dir)
+    os.chmod(base, 0o755)
+    ours = Ours(os.path.join(base, "ours"), args.java, os.path.abspath(args.jar), args.java_opts.split())
+    ref = Reference(os.path.join(base, "libvirtd"), args.ref_user, args.libvirtd)
+    daemons = [ours, ref]
+    results = {"ours": {}, "libvirtd": {}}
+    details = {}
+    started = []
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt()
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        os.makedirs(ours.home)
+        os.makedirs(ref.home)
+        for d in daemons:
+            log("starting %s ..." % d.name)
+            d.start()
+            started.append(d)
+        meta = {"date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+                "command": " ".join(["storage_bench.py"] + sys.argv[1:])}
+        meta.update(machine_info(base, args, size, daemons))
+        for d in daemons:
+            try:
+                setup_pool(d, size, phases)
+            except libvirt.libvirtError as e:
+                raise BenchError("setting up the pool on %s (%s) failed: %s" % (d.name, d.uri, describe_error(e)))
+        time.sleep(2)
+        for d in daemons:
+            results[d.name]["idle RSS MiB"] = proc_status(d.pid)["VmRSS"]
+        log("idle RSS: ours %.1f MiB, libvirtd %.1f MiB" % (results["ours"]["idle RSS MiB"],
+                                                            results["libvirtd"]["idle RSS MiB"]))
+        if "upload" in phases:
+            log("upload (%d MiB, best of %d) ..." % (size // MiB, args.reps))
+            measure_transfers(daemons, "upload", args.reps, size, args.timeout, results, details)
+        if "download" in phases:
+            log("download (%d MiB, best of %d) ..." % (size // MiB, args.reps))
+            measure_transfers(daemons, "download", args.reps, size, args.timeout, results, details)
+        if "lookups" in phases:
+            log("lookups (pool+vol lookup by name, vol.info(); %gs each) ..." % args.duration)
+            measure_lookups([d for d in daemons if d.alive()], thread_counts, args.duration, args.warmup,
+                            results, details)
+        if "connect" in phases:
+            log("connect+close (%d each) ..." % args.connects)
+            measure_connect([d for d in daemons if d.alive()], args.connects, results)
+        for d in daemons:
+            if d.alive():
+                st = proc_status(d.pid)
+                results[d.name]["peak RSS MiB"] = st["VmHWM"]
+                results[d.name]["final RSS MiB"] = st["VmRSS"]
+            else:
+                results[d.name]["peak RSS MiB"] = "failed: daemon not running"
+        if "rss" not in phases:
+            for d in daemons:
+                for k in ("idle RSS MiB", "peak RSS MiB", "final RSS MiB"):
+                    results[d.name].pop(k, None)
+        meta["load average at end"] = " ".join(open("/proc/loadavg").read().split()[:3])
+        for d in daemons:
+            if d.alive():
+                teardown_pool(d)
+    except BenchError as e:
+        sys.exit("bench: %s\n(run directory kept: %s)" % (e, base))
+    except libvirt.libvirtError as e:
+        sys.exit("bench: libvirt error: %s\n(run directory kept: %s)" % (describe_error(e), base))
+    except KeyboardInterrupt:
+        sys.exit("bench: interrupted (run directory kept: %s)" % base)
+    finally:
+        for d in started:
+            d.stop()
+    rows = table_rows(results)
+    print()
+    print_table(rows)
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(markdown(rows, meta, details, args))
+        log("markdown written to %s" % args.markdown)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"meta": meta, "results": results, "details": details}, f, indent=2)
+    if args.keep:
+        log("run directory kept: %s" % base)
+    else:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
