@@ -7,17 +7,17 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
+import org.virtstoraged.admin.LoggingControl;
 import org.virtstoraged.config.ConfigException;
 import org.virtstoraged.config.DaemonConfig;
 import org.virtstoraged.config.DaemonPaths;
 import org.virtstoraged.server.ClientSettings;
 import org.virtstoraged.server.DaemonServer;
 import org.virtstoraged.server.SocketRole;
+import org.virtstoraged.server.WorkerPool;
 import org.virtstoraged.storage.StorageDriver;
 import org.virtstoraged.storage.backend.dir.DirPoolBackend;
 import org.virtstoraged.storage.command.ProcessCommandRunner;
@@ -59,14 +59,21 @@ final class DaemonRunner {
         PidFile pid = PidFile.acquire(pidPath, ProcessHandle.current().pid());
         shutdown.add(pid::close);
         DaemonConfig cfg = config.get();
-        // libvirt's worker pool: up to max_workers threads for calls that block; idle ones retire. (A Java
-        // pool with a queue grows only past its core size when the queue is full, so core = max here.)
-        ThreadPoolExecutor workers = new ThreadPoolExecutor((int) cfg.maxWorkers(), (int) cfg.maxWorkers(), 60,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads("virtstoraged-worker"));
-        workers.allowCoreThreadTimeOut(true);
+        // libvirt's virThreadPool, resizable through virt-admin (server "virtstoraged")
+        WorkerPool workers = new WorkerPool("virtstoraged-worker", cfg.minWorkers(), cfg.maxWorkers(), cfg.prioWorkers());
         shutdown.add(workers::shutdown);
+        LoggingControl logging = new LoggingControl(true);
+        try {
+            logging.setUp(cfg.logLevel(), cfg.logFilters(), cfg.logOutputs(), System.getenv(),
+                    java.util.logging.Level.INFO.equals(java.util.logging.Logger.getLogger("org.virtstoraged").getLevel()),
+                    Daemonizer.isDetachedChild(), privileged, "virtstoraged", userCacheDir());
+        } catch (org.virtstoraged.error.VirException e) {
+            throw new StartupException(StartupException.INIT, "Can't initialize logging: " + e.getMessage());
+        }
         StorageDriver storage = openStorage();
-        DaemonServer server = new DaemonServer(vertx, privileged, endpoints(cfg), clientSettings(cfg), storage, workers);
+        DaemonServer server = new DaemonServer(vertx, privileged, endpoints(cfg), clientSettings(cfg), storage, workers,
+                cfg, logging);
+        server.setAutoShutdown(timeoutSeconds);
         try {
             server.start();
         } catch (Exception e) {
@@ -75,10 +82,9 @@ final class DaemonRunner {
         }
         shutdown.add(server::stop);
         Signal.handle(new Signal("HUP"), sig -> reload(server, storage));
-        if (timeoutSeconds > 0) {
-            long idleTimer = vertx.setPeriodic(1000, id -> exitIfIdle(server));
-            shutdown.add(() -> vertx.cancelTimer(idleTimer));
-        }
+        // always armed: virt-admin daemon-timeout may set a timeout later
+        long idleTimer = vertx.setPeriodic(1000, id -> exitIfIdle(server));
+        shutdown.add(() -> vertx.cancelTimer(idleTimer));
         DevModeReloader reloader = new DevModeReloader();
         reloader.start();
         shutdown.add(reloader::stop);
@@ -88,13 +94,11 @@ final class DaemonRunner {
         return 0;
     }
 
-    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+    /** virGetUserCacheDirectory(): $XDG_CACHE_HOME/libvirt or ~/.cache/libvirt (the default log file's home). */
+    private static Path userCacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("libvirt");
     }
 
     /**
@@ -141,8 +145,9 @@ final class DaemonRunner {
     }
 
     private void exitIfIdle(DaemonServer server) {
-        if (server.idleNanos() >= TimeUnit.SECONDS.toNanos(timeoutSeconds)) {
-            LOG.infof("no client for %d seconds, exiting", timeoutSeconds);
+        int timeout = server.autoShutdownSeconds();
+        if (timeout > 0 && server.idleNanos() >= TimeUnit.SECONDS.toNanos(timeout)) {
+            LOG.infof("no client for %d seconds, exiting", timeout);
             Quarkus.asyncExit(0);
         }
     }

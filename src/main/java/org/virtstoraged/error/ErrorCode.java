@@ -34,6 +34,8 @@ public enum ErrorCode {
     OVERFLOW(82, "numerical overflow", "numerical overflow: %s"),
     OPERATION_UNSUPPORTED(84, "Operation not supported", "Operation not supported: %s"),
     STORAGE_VOL_EXIST(90, "this storage volume exists already", "storage volume %s exists already"),
+    NO_SERVER(95, "Server not found", "Server not found: %s"),
+    NO_CLIENT(96, "Client not found", "Client not found: %s"),
     XML_INVALID_SCHEMA(92, "XML document failed to validate against schema",
             "XML document failed to validate against schema: %s");
 

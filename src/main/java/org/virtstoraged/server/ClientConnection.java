@@ -44,10 +44,14 @@ final class ClientConnection implements ClientTransport {
     private int readPauses;
     private boolean expectingLength = true;
     private volatile boolean closed;
+    // admin program: which server the client belongs to, and since when (seconds since the epoch)
+    private final SocketRole role;
+    private final long connectedAt = System.currentTimeMillis() / 1000;
 
     ClientConnection(Vertx vertx, NetSocket socket, SocketRole role, List<CallDispatcher> dispatchers,
             ClientSettings settings, Runnable onClose) {
         this.socket = socket;
+        this.role = role;
         this.dispatchers = dispatchers;
         this.settings = settings;
         this.onClose = onClose;
@@ -68,6 +72,18 @@ final class ClientConnection implements ClientTransport {
 
     long id() {
         return context.id();
+    }
+
+    SocketRole role() {
+        return role;
+    }
+
+    long connectedAt() {
+        return connectedAt;
+    }
+
+    ClientContext context() {
+        return context;
     }
 
     int inFlight() {

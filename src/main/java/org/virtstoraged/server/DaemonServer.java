@@ -7,14 +7,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
+import org.virtstoraged.admin.AdminDaemon;
+import org.virtstoraged.admin.LoggingControl;
+import org.virtstoraged.config.DaemonConfig;
+import org.virtstoraged.dispatch.AdminProcedures;
 import org.virtstoraged.dispatch.CallDispatcher;
 import org.virtstoraged.dispatch.RemoteProcedureTable;
-import org.virtstoraged.rpc.admin.AdminProgram;
+import org.virtstoraged.error.ErrorCode;
+import org.virtstoraged.error.ErrorDomain;
+import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.StorageDriver;
 
 /** The daemon's listening side: one listener per socket, all clients, and how idle the daemon is. */
-public final class DaemonServer {
+public final class DaemonServer implements AdminDaemon {
     private static final Logger LOG = Logger.getLogger(DaemonServer.class);
 
     /** One socket to listen on: where, for what, with which file mode (octal string). */
@@ -31,12 +38,134 @@ public final class DaemonServer {
 
     public DaemonServer(Vertx vertx, boolean privileged, List<Endpoint> endpoints, ClientSettings settings,
             StorageDriver storage, Executor workers) {
+        this(vertx, privileged, endpoints, settings, storage, workers, DaemonConfig.defaults(privileged),
+                new LoggingControl(false));
+    }
+
+    /**
+     * @param workers the main server's worker pool; a {@link WorkerPool} lets virt-admin see and resize it
+     * @param config  the admin_* settings, client limits and worker numbers the admin program reports
+     * @param logging the daemon's logging settings, which virt-admin reads and changes
+     */
+    public DaemonServer(Vertx vertx, boolean privileged, List<Endpoint> endpoints, ClientSettings settings,
+            StorageDriver storage, Executor workers, DaemonConfig config, LoggingControl logging) {
         this.vertx = vertx;
         this.endpoints = List.copyOf(endpoints);
         this.settings = settings;
         this.remote = new RemoteProcedureTable(privileged, storage, workers).dispatcher();
-        // The admin program's procedures arrive with the admin issue; until then every call is unknown.
-        this.admin = new CallDispatcher(AdminProgram.PROGRAM, AdminProgram.VERSION, number -> null);
+        WorkerPool mainPool = workers instanceof WorkerPool wp ? wp
+                : new WorkerPool("virtstoraged-worker", config.minWorkers(), config.maxWorkers(), config.prioWorkers());
+        this.adminWorkers = new WorkerPool("virtstoraged-admin", config.adminMinWorkers(), config.adminMaxWorkers(), 0);
+        this.servers = List.of(
+                new ServerSide(ADMIN_SERVER, adminWorkers, config.adminMaxClients(), 0, r -> r == SocketRole.ADMIN),
+                new ServerSide(MAIN_SERVER, mainPool, config.maxClients(), config.maxAnonymousClients(),
+                        r -> r != SocketRole.ADMIN));
+        this.logging = logging;
+        this.admin = new AdminProcedures(this, adminWorkers).dispatcher();
+        clients.admissions(n -> n >= servers.get(1).maxClients, n -> n >= servers.get(0).maxClients);
+        long euid = effectiveUid();
+        // libvirt's remoteAdmClientNew: only the daemon's own user may administer it
+        clients.allow(c -> c.role() != SocketRole.ADMIN || c.context().peer().uid() < 0 || c.context().peer().uid() == euid);
+    }
+
+    /** The name libvirt gives the daemon's main server, and the admin one. */
+    public static final String MAIN_SERVER = "virtstoraged";
+    public static final String ADMIN_SERVER = "admin";
+
+    private final List<ServerSide> servers;
+    private final WorkerPool adminWorkers;
+    private final LoggingControl logging;
+    private volatile int autoShutdownSeconds;
+
+    /** One virNetServer as the admin program sees it. */
+    private final class ServerSide implements AdminDaemon.Server {
+        private final String name;
+        private final WorkerPool pool;
+        private final Predicate<SocketRole> roles;
+        private volatile long maxClients;
+        private volatile long maxUnauthClients;
+
+        ServerSide(String name, WorkerPool pool, long maxClients, long maxUnauthClients, Predicate<SocketRole> roles) {
+            this.name = name;
+            this.pool = pool;
+            this.maxClients = maxClients;
+            this.maxUnauthClients = maxUnauthClients;
+            this.roles = roles;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public WorkerPool workers() {
+            return pool;
+        }
+
+        @Override
+        public long maxClients() {
+            return maxClients;
+        }
+
+        @Override
+        public long maxUnauthClients() {
+            return maxUnauthClients;
+        }
+
+        @Override
+        public synchronized void setClientLimits(long max, long maxUnauth) {
+            long newMax = max >= 0 ? max : maxClients;
+            long newUnauth = maxUnauth >= 0 ? maxUnauth : maxUnauthClients;
+            if (newMax < newUnauth) {
+                throw VirException.of(ErrorCode.INVALID_ARG, ErrorDomain.RPC, "%s",
+                        "The overall maximum number of clients waiting for authentication must not be less than "
+                                + "the overall maximum number of clients");
+            }
+            maxClients = newMax;
+            maxUnauthClients = newUnauth;
+            clients.admitWaiting();
+        }
+
+        @Override
+        public List<AdminDaemon.Client> clients() {
+            return clients.clients(roles).stream().map(c -> new AdminDaemon.Client(c.id(), c.connectedAt(),
+                    AdminDaemon.Client.TRANSPORT_UNIX, c.context().readOnlySocket(), c.context().peer(), c::close))
+                    .toList();
+        }
+    }
+
+    @Override
+    public List<AdminDaemon.Server> servers() {
+        return List.copyOf(servers);
+    }
+
+    @Override
+    public LoggingControl logging() {
+        return logging;
+    }
+
+    @Override
+    public void setAutoShutdown(int seconds) {
+        autoShutdownSeconds = Math.max(0, seconds);
+    }
+
+    /** The auto-shutdown timeout in seconds (0: never), as --timeout or virt-admin daemon-timeout set it. */
+    public int autoShutdownSeconds() {
+        return autoShutdownSeconds;
+    }
+
+    private static long effectiveUid() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return Long.parseLong(line.substring(4).trim().split("\\s+")[1]);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.debugf("cannot read the effective uid: %s", e.getMessage());
+        }
+        return -1;
     }
 
     /**
@@ -63,6 +192,7 @@ public final class DaemonServer {
 
     public void stop() {
         clients.closeAll();
+        adminWorkers.shutdown();
         List<Future<Void>> stopped = new ArrayList<>();
         for (SocketListener l : listeners) {
             stopped.add(l.stop());

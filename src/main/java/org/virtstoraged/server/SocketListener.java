@@ -55,7 +55,7 @@ final class SocketListener {
         } catch (IOException e) {
             return Future.failedFuture(new UncheckedIOException("cannot prepare socket " + path, e));
         }
-        server = vertx.createNetServer().connectHandler(socket -> clients.add(
+        server = vertx.createNetServer().connectHandler(socket -> clients.accept(socket, role,
                 onClose -> new ClientConnection(vertx, socket, role, dispatchers, settings.get(), onClose)));
         return server.listen(SocketAddress.domainSocketAddress(staging.toString())).compose(s -> {
             try {
