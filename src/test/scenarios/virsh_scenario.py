@@ -16,6 +16,22 @@ Scenario syntax, one command per line:
   !end                            "$ file: NAME"
   @BASE@ anywhere is replaced by DIR before running.
 
+Daemon control (restart scenarios, src/test/scenarios/restart/; needs --control, and --config-dir/--run-dir
+for @CONFIG@/@RUN@):
+  !kill                           SIGKILL the daemon and wait until it is gone (it stays down)
+  !stop                           SIGTERM the daemon and wait until it is gone
+  !start                          start the daemon again, with the same directories
+  !restart                        !stop then !start
+  !hup                            SIGHUP the daemon and give its reload time to finish
+  !log REGEX                      the daemon's error and warning log lines since the last !log (or the
+                                  start) whose message matches REGEX, as "log: LEVEL: MESSAGE"
+  @CONFIG@ / @RUN@                the daemon's storage config dir (CONFIG/libvirt/storage) and storage
+                                  run dir (RUNTIME/libvirt/storage/run), replaced like @BASE@ and
+                                  normalized back in the transcript
+The control command is run as `CONTROL ACTION` (ACTION: kill, stop, start, hup, log); `log` prints the
+daemon's whole log so far. Log lines are reduced to level and message, for libvirtd
+("DATE: TID: error : func:LINE : MSG") and for virtstoraged ("DATE: ERROR : Class : MSG") alike.
+
 Transcript, per line: "$ virsh ARGS" (or "$ sh: COMMAND"), stdout, stderr lines prefixed "! ",
 "[exit N]". Normalized, and nothing else:
   * DIR                                   -> @BASE@
@@ -47,12 +63,29 @@ ENV_WORD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 TIMEOUT = 120
 
 
+LIBVIRTD_LOG_RE = re.compile(r"^\S+ \S+: \d+: (error|warning) : [A-Za-z0-9_]+:\d+ : (.*)$")
+OURS_LOG_RE = re.compile(r"^\S+ \S+: (ERROR|WARN) : \S+ : (.*)$")
+
+
+def log_messages(text):
+    """(level, message) of every error/warning line of a libvirtd or virtstoraged log."""
+    found = []
+    for line in text.splitlines():
+        m = LIBVIRTD_LOG_RE.match(line) or OURS_LOG_RE.match(line)
+        if m:
+            level = {"ERROR": "error", "WARN": "warning"}.get(m.group(1), m.group(1))
+            found.append((level, m.group(2)))
+    return found
+
+
 class Normalizer:
-    def __init__(self, base, uid, gid):
+    def __init__(self, base, uid, gid, places=()):
         self.bases = [base]
         real = os.path.realpath(base)
         if real != base:
             self.bases.append(real)
+        # other directories shown by name: (path, placeholder), longest first
+        self.places = sorted(((p, t) for p, t in places if p), key=lambda x: len(x[0]), reverse=True)
         self.uid = uid
         self.gid = gid
         self.uuids = {}
@@ -64,6 +97,8 @@ class Normalizer:
         return self.uuids[key]
 
     def text(self, s):
+        for p, t in self.places:
+            s = s.replace(p, t)
         for b in sorted(self.bases, key=len, reverse=True):
             s = s.replace(b, "@BASE@")
         s = UUID_RE.sub(self._uuid, s)
@@ -130,12 +165,36 @@ def main():
     ap.add_argument("--gid", type=int, help="gid of the daemon's user (default: group of --base)")
     ap.add_argument("--sh-user", help="run !sh lines as this user (the daemon's user when it is not us)")
     ap.add_argument("--virsh", default="virsh")
+    ap.add_argument("--control", help="shell command to control the daemon: CONTROL kill|stop|start|hup|log")
+    ap.add_argument("--config-dir", help="the daemon's storage config directory (@CONFIG@)")
+    ap.add_argument("--run-dir", help="the daemon's storage run directory (@RUN@)")
     ap.add_argument("scenario")
     a = ap.parse_args()
 
     base = os.path.abspath(a.base)
     st = os.stat(base)
-    norm = Normalizer(base, a.uid if a.uid is not None else st.st_uid, a.gid if a.gid is not None else st.st_gid)
+    places = [(a.config_dir, "@CONFIG@"), (a.run_dir, "@RUN@")]
+    norm = Normalizer(base, a.uid if a.uid is not None else st.st_uid, a.gid if a.gid is not None else st.st_gid,
+                      places)
+
+    def subst(s):
+        s = s.replace("@BASE@", base)
+        if a.config_dir:
+            s = s.replace("@CONFIG@", a.config_dir)
+        if a.run_dir:
+            s = s.replace("@RUN@", a.run_dir)
+        return s
+
+    def control(action):
+        if not a.control:
+            sys.exit("!%s needs --control" % action)
+        p = subprocess.run(shlex.split(a.control) + [action], stdin=subprocess.DEVNULL, capture_output=True,
+                           text=True, timeout=TIMEOUT)
+        if p.returncode != 0:
+            sys.exit("control %s failed (%d): %s%s" % (action, p.returncode, p.stdout, p.stderr))
+        return p.stdout
+
+    log_seen = [0]
     env = dict(os.environ)
     env["LC_ALL"] = "C"
     env.pop("LANG", None)
@@ -153,8 +212,25 @@ def main():
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
+        if line in ("!kill", "!stop", "!start", "!hup", "!restart"):
+            out.append("$ " + line[1:] + "\n")
+            if line == "!restart":
+                control("stop")
+                control("start")
+            else:
+                control(line[1:])
+            continue
+        if line.startswith("!log"):
+            pattern = re.compile(line[4:].strip() or ".")
+            out.append(norm.text("$ " + line[1:] + "\n"))
+            messages = log_messages(control("log"))
+            for level, msg in messages[log_seen[0]:]:
+                if pattern.search(msg):
+                    out.append(norm.text("log: %s: %s\n" % (level, msg)))
+            log_seen[0] = len(messages)
+            continue
         if line.startswith("!file "):
-            name = line[6:].strip()
+            name = subst(line[6:].strip())
             body = []
             while i < len(lines) and lines[i].strip() != "!end":
                 body.append(lines[i])
@@ -164,16 +240,16 @@ def main():
             i += 1
             path = os.path.join(base, name)
             with open(path, "w", encoding="utf-8") as f:
-                f.write("".join(b.replace("@BASE@", base) + "\n" for b in body))
+                f.write("".join(subst(b) + "\n" for b in body))
             if a.sh_user:
                 pw = pwd.getpwnam(a.sh_user)
                 os.chown(path, pw.pw_uid, pw.pw_gid)
-            out.append("$ file: " + name + "\n")
+            out.append(norm.text("$ file: " + name + "\n"))
             continue
         if line.startswith("!sh "):
             cmd = line[4:].strip()
             out.append(norm.text("$ sh: " + cmd + "\n"))
-            cmd = cmd.replace("@BASE@", base)
+            cmd = subst(cmd)
             argv = ["bash", "-c", cmd]
             if a.sh_user:
                 argv = ["runuser", "-u", a.sh_user, "--"] + argv
@@ -190,9 +266,9 @@ def main():
             sys.exit("no virsh command in line: " + raw)
         shown = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in extra.items())
         out.append(norm.text("$ " + (shown + " " if shown else "") + "virsh " + shlex.join(words) + "\n"))
-        args = [w.replace("@BASE@", base) for w in words]
+        args = [subst(w) for w in words]
         cenv = dict(env)
-        cenv.update({k: v.replace("@BASE@", base) for k, v in extra.items()})
+        cenv.update({k: subst(v) for k, v in extra.items()})
         try:
             p = subprocess.run([a.virsh, "-c", a.uri] + args, cwd=base, env=cenv, stdin=subprocess.DEVNULL,
                                capture_output=True, text=True, timeout=TIMEOUT)

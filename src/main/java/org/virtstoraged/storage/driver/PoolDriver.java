@@ -52,6 +52,8 @@ public final class PoolDriver {
     void initialize(boolean autostart) {
         state.lock.lock();
         try {
+            state.states.removeLeftovers();
+            state.configs.removeLeftovers();
             loadStates();
             loadConfigs();
             for (PoolObject pool : state.pools.all()) {
@@ -89,7 +91,13 @@ public final class PoolDriver {
                 }
                 state.pools.add(def, false, true).setActive(true);
             } catch (VirException e) {
-                LOG.errorf("cannot load storage pool state %s: %s", stored.file(), e.getMessage());
+                if (e.code() == ErrorCode.OPERATION_INVALID) {
+                    // on SIGHUP every running pool is "already active": libvirtd's daemonErrorLogFilter
+                    // lowers this code to debug level
+                    LOG.debugf("cannot load storage pool state %s: %s", stored.file(), e.getMessage());
+                } else {
+                    LOG.errorf("cannot load storage pool state %s: %s", stored.file(), e.getMessage());
+                }
             }
         }
     }
@@ -97,7 +105,7 @@ public final class PoolDriver {
     private void loadConfigs() {
         for (StoredDefinition stored : state.configs.loadAll()) {
             try {
-                PoolDefinition def = PoolXml.parse(stored.xml());
+                PoolDefinition def = PoolXml.parseFile(stored.xml(), stored.file());
                 if (!stripXml(stored.file()).equals(def.name())) {
                     LOG.errorf("XML error: Storage pool config filename '%s' does not match pool name '%s'",
                             stored.file(), def.name());
@@ -126,6 +134,7 @@ public final class PoolDriver {
         }
         StorageBackend backend = found.get();
         boolean active = false;
+        boolean wasActive = pool.isActive();
         if (backend.supports(Operation.CHECK_POOL)) {
             try {
                 active = backend.checkPool(pool.definition());
@@ -133,6 +142,12 @@ public final class PoolDriver {
                 LOG.errorf("internal error: Failed to initialize storage pool '%s': %s", pool.name(), e.getMessage());
                 state.states.delete(pool.name());
             }
+        }
+        if (wasActive && !active) {
+            // libvirt says this only at debug level ("updating state of storage pool 'x' active=0"); like
+            // libvirt we keep the state file, so the pool is active again once its target is back
+            LOG.warnf("storage pool '%s' was active but its target %s is gone: marked inactive", pool.name(),
+                    pool.definition().targetPath().orElse("(none)"));
         }
         if (active) {
             try {

@@ -43,11 +43,7 @@ public final class PoolConfigStore {
             throw SystemErrors.of(e, "cannot create config directory %s", configDir);
         }
         Path file = configFile(name);
-        try {
-            AtomicFile.write(file, ShellSafeComment.warning(name, uuid.toString()) + poolXml);
-        } catch (IOException e) {
-            throw SystemErrors.of(e, "cannot write data to file '%s'", file);
-        }
+        AtomicFile.write(file, ShellSafeComment.warning(name, uuid.toString()) + poolXml);
         return file;
     }
 
@@ -55,6 +51,11 @@ public final class PoolConfigStore {
     public void delete(Path file) throws IOException {
         Files.delete(file);
         AtomicFile.syncDirectory(configDir);
+    }
+
+    /** Start-up: clears the temporary files an interrupted save left (they are never read as definitions). */
+    public List<Path> removeLeftovers() {
+        return AtomicFile.removeLeftovers(configDir);
     }
 
     /** Every {@code *.xml} file of the config directory, in name order; unreadable files are logged and skipped. */
@@ -103,6 +104,7 @@ public final class PoolConfigStore {
         Path link = autostartLink(name);
         try {
             Files.createSymbolicLink(link, configFile);
+            AtomicFile.syncDirectory(autostartDir);
         } catch (IOException e) {
             throw SystemErrors.of(e, "Failed to create symlink '%s' to '%s'", link, configFile);
         }
@@ -113,6 +115,7 @@ public final class PoolConfigStore {
         try {
             if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
                 Files.delete(link);
+                AtomicFile.syncDirectory(autostartDir);
             }
         } catch (NoSuchFileException e) {
             // already gone: what was asked for
@@ -125,7 +128,7 @@ public final class PoolConfigStore {
     public void removeAutostartQuietly(String name) {
         Path link = autostartLink(name);
         try {
-            Files.deleteIfExists(link);
+            AtomicFile.delete(link);
         } catch (IOException e) {
             LOG.errorf("Failed to delete autostart link '%s': %s", link, SystemErrors.strerror(e));
         }

@@ -36,15 +36,20 @@ public final class PoolStateStore {
         Path file = stateFile(name);
         try {
             Files.createDirectories(stateDir);
-            AtomicFile.write(file, ShellSafeComment.warning(name, uuid.toString()) + wrap(poolXml));
         } catch (IOException e) {
-            throw SystemErrors.of(e, "cannot write data to file '%s'", file);
+            throw SystemErrors.of(e, "cannot create directory %s", stateDir);
         }
+        AtomicFile.write(file, ShellSafeComment.warning(name, uuid.toString()) + wrap(poolXml));
+    }
+
+    /** Start-up: clears the temporary files an interrupted save left (they are never read as state). */
+    public List<Path> removeLeftovers() {
+        return AtomicFile.removeLeftovers(stateDir);
     }
 
     public void delete(String name) {
         try {
-            Files.deleteIfExists(stateFile(name));
+            AtomicFile.delete(stateFile(name));
         } catch (IOException e) {
             LOG.warnf("cannot remove state file %s: %s", stateFile(name), SystemErrors.strerror(e));
         }

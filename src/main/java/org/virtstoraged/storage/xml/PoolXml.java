@@ -17,6 +17,14 @@ public final class PoolXml {
         return PoolXmlParser.parse(xml);
     }
 
+    /**
+     * Reads a pool definition file (virStoragePoolDefParse with a file name): as {@link #parse(String)}, but
+     * libxml2's messages name the file, "FILE:LINE: MESSAGE", as libvirt's do.
+     */
+    public static PoolDefinition parseFile(String xml, java.nio.file.Path file) {
+        return PoolXmlParser.parse(xml, file.toString());
+    }
+
     /** The pool's XML exactly as libvirt writes it, ending with a newline. */
     public static String format(PoolDefinition def) {
         return PoolXmlFormatter.format(def);

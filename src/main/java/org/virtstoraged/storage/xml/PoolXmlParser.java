@@ -32,7 +32,12 @@ final class PoolXmlParser {
     }
 
     static PoolDefinition parse(String xml) {
-        PoolElement doc = XmlInput.read(xml, "pool", PoolElement.class, URL, ErrorDomain.STORAGE);
+        return parse(xml, URL);
+    }
+
+    /** {@code url}: the document's name in libxml2's messages, the file name for a file libvirt reads. */
+    static PoolDefinition parse(String xml, String url) {
+        PoolElement doc = XmlInput.read(xml, "pool", PoolElement.class, url, ErrorDomain.STORAGE);
         if (doc.type == null) {
             throw XmlProps.missing("type", "pool");
         }
