@@ -56,7 +56,7 @@ public final class CallDispatcher {
         XdrDecoder args = new XdrDecoder(frame, payloadOffset, frame.length - payloadOffset);
         Uni<byte[]> result;
         try {
-            result = procedure.call(client, args);
+            result = procedure.call(client, header, args);
         } catch (RuntimeException e) {
             result = Uni.createFrom().failure(e);
         }

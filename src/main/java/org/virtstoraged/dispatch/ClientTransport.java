@@ -19,6 +19,10 @@ public interface ClientTransport {
 
     void resumeReading();
 
+    /** Drops the connection (a stream packet that breaks the protocol, as libvirt's immediate close). */
+    default void close() {
+    }
+
     /** For a context without a socket (unit tests of procedures): sends nowhere, never full. */
     ClientTransport DETACHED = new ClientTransport() {
         @Override

@@ -11,6 +11,14 @@ import org.virtstoraged.rpc.xdr.XdrDecoder;
 public interface Procedure {
     Uni<byte[]> call(ClientContext client, XdrDecoder args);
 
+    /**
+     * The same with the call's header: a procedure that opens a stream needs its procedure and serial,
+     * which the stream's packets carry.
+     */
+    default Uni<byte[]> call(ClientContext client, org.virtstoraged.rpc.wire.MessageHeader header, XdrDecoder args) {
+        return call(client, args);
+    }
+
     /** A procedure whose work is quick and non-blocking, done on the calling thread. */
     static Procedure immediate(java.util.function.BiFunction<ClientContext, XdrDecoder, byte[]> body) {
         return (client, args) -> Uni.createFrom().item(() -> body.apply(client, args));

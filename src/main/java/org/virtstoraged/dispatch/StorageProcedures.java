@@ -8,7 +8,9 @@ import java.util.function.BiFunction;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
+import org.virtstoraged.dispatch.stream.VolumeStreams;
 import org.virtstoraged.rpc.remote.ProcedureInfo;
+import org.virtstoraged.rpc.wire.MessageHeader;
 import org.virtstoraged.rpc.remote.RemoteProcedures;
 import org.virtstoraged.rpc.xdr.XdrDecoder;
 import org.virtstoraged.rpc.xdr.XdrEncoder;
@@ -129,6 +131,16 @@ final class StorageProcedures {
             long capacity = a.readHyper();
             return none(() -> driver.volumes().resize(vol, capacity, a.readInt()));
         });
+        // volume data streams (dispatch.stream): the reply is empty, the data follows as stream packets
+        VolumeStreams streams = new VolumeStreams(driver.volumes());
+        stream(t, 208, (client, call, a) -> {
+            VolRef vol = StorageCodec.readVol(a);
+            return streams.upload(client, call, vol, a.readHyper(), a.readHyper(), a.readInt());
+        });
+        stream(t, 209, (client, call, a) -> {
+            VolRef vol = StorageCodec.readVol(a);
+            return streams.download(client, call, vol, a.readHyper(), a.readHyper(), a.readInt());
+        });
         reader(t, 378, a -> {
             VolRef vol = StorageCodec.readVol(a);
             return volInfo(driver.volumes().info(vol, a.readInt()));
@@ -168,6 +180,26 @@ final class StorageProcedures {
     /** A procedure that changes something: refused on read-only connections, as libvirt's API does. */
     private void writer(Map<Integer, Procedure> t, int number, java.util.function.Function<XdrDecoder, byte[]> body) {
         t.put(number, blocking(number, (client, args) -> body.apply(args), true));
+    }
+
+    interface StreamBody {
+        byte[] open(ClientContext client, MessageHeader call, XdrDecoder args);
+    }
+
+    /** A procedure that opens a stream: it needs the call's header; read-only connections are refused. */
+    private void stream(Map<Integer, Procedure> t, int number, StreamBody body) {
+        ProcedureInfo info = RemoteProcedures.find(number).orElseThrow();
+        t.put(number, new Procedure() {
+            @Override
+            public Uni<byte[]> call(ClientContext client, XdrDecoder args) {
+                throw new IllegalStateException("a stream procedure needs its call header");
+            }
+
+            @Override
+            public Uni<byte[]> call(ClientContext client, MessageHeader call, XdrDecoder args) {
+                return blocking(number, (c, a) -> body.open(c, call, a), true).call(client, args);
+            }
+        });
     }
 
     private Procedure blocking(int number, BiFunction<ClientContext, XdrDecoder, byte[]> body, boolean writes) {

@@ -16,6 +16,10 @@ public final class StreamPackets {
 
         /** The client went away with the stream open: abort, release the volume. */
         void onClientGone();
+
+        /** The REPLY to the call that opened the stream is on its way: stream data may follow it now. */
+        default void onReplySent() {
+        }
     }
 
     private final Map<Long, Handler> open = new ConcurrentHashMap<>();
@@ -40,6 +44,14 @@ public final class StreamPackets {
         }
         handler.onPacket(header, frame, payloadOffset);
         return true;
+    }
+
+    /** Called by the transport once it has queued the reply to a call (before any later frame). */
+    public void replySent(int procedure, int serial) {
+        Handler handler = open.get(key(procedure, serial));
+        if (handler != null) {
+            handler.onReplySent();
+        }
     }
 
     void clientGone() {

@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.NetSocketInternal;
-import io.vertx.core.parsetools.RecordParser;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -31,18 +30,20 @@ final class ClientConnection implements ClientTransport {
     private static final Logger LOG = Logger.getLogger(ClientConnection.class);
     private static final AtomicInteger NEXT_ID = new AtomicInteger(1);
 
+    /** Outgoing bytes queued before sendQueueFull(); half of it is where the queue counts as drained. */
+    static final int SEND_QUEUE_HIGH_WATER = 4 * 1024 * 1024;
+
     private final NetSocket socket;
     private final List<CallDispatcher> dispatchers;
     private final ClientSettings settings;
     private final ClientContext context;
     private final KeepaliveMonitor keepalive;
-    private final RecordParser parser;
     private final Runnable onClose;
     private final io.vertx.core.Context eventLoop;
+    private final Thread loopThread;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final java.util.Queue<Runnable> drainActions = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private int readPauses;
-    private boolean expectingLength = true;
     private volatile boolean closed;
     // admin program: which server the client belongs to, and since when (seconds since the epoch)
     private final SocketRole role;
@@ -61,10 +62,10 @@ final class ClientConnection implements ClientTransport {
                 keepalive::start, this);
         // the socket's own event loop: drain handlers must be set there, not on some other context
         this.eventLoop = vertx.getOrCreateContext();
-        this.parser = RecordParser.newFixed(WireLimits.LENGTH_WORD);
-        parser.handler(this::onRecord);
-        parser.exceptionHandler(e -> protocolViolation(e.getMessage()));
-        socket.handler(parser);
+        this.loopThread = Thread.currentThread();
+        socket.handler(new FrameReader(this::onFrame, this::protocolViolation));
+        // room for a few large stream packets in flight before a download waits for the socket to drain
+        socket.setWriteQueueMaxSize(SEND_QUEUE_HIGH_WATER);
         socket.closeHandler(v -> onClosed());
         socket.exceptionHandler(e -> LOG.debugf("client %d: %s", context.id(), e.getMessage()));
         LOG.debugf("client %d connected on %s socket, peer %s", context.id(), role, context.peer());
@@ -105,25 +106,12 @@ final class ClientConnection implements ClientTransport {
         return org.virtstoraged.dispatch.PeerCredentials.UNKNOWN;
     }
 
-    private void onRecord(Buffer record) {
+    private void onFrame(byte[] message) {
         if (closed) {
             return;
         }
-        if (expectingLength) {
-            long length = record.getUnsignedInt(0);
-            String problem = Frames.checkLength(length);
-            if (problem != null) {
-                protocolViolation(problem);
-                return;
-            }
-            expectingLength = false;
-            parser.fixedSizeMode((int) length - WireLimits.LENGTH_WORD);
-            return;
-        }
-        expectingLength = true;
-        parser.fixedSizeMode(WireLimits.LENGTH_WORD);
         keepalive.messageReceived();
-        onMessage(record.getBytes());
+        onMessage(message);
     }
 
     private void onMessage(byte[] message) {
@@ -163,16 +151,18 @@ final class ClientConnection implements ClientTransport {
             pauseReading();
         }
         dispatcher.dispatch(context, header, message, WireLimits.HEADER_SIZE).subscribe().with(
-                reply -> completed(reply),
+                reply -> completed(header, reply),
                 failure -> {
                     LOG.error("dispatch failed", failure);
-                    completed(null);
+                    completed(header, null);
                 });
     }
 
-    private void completed(byte[] reply) {
+    private void completed(MessageHeader call, byte[] reply) {
         if (reply != null) {
             write(reply);
+            // a stream opened by this call may send now: its data goes out after the reply
+            context.streams().replySent(call.procedure(), call.serial());
         }
         if (inFlight.getAndDecrement() >= settings.maxClientRequests()) {
             resumeReading();
@@ -214,18 +204,24 @@ final class ClientConnection implements ClientTransport {
     @Override
     public void whenDrained(Runnable action) {
         drainActions.add(action);
-        eventLoop.runOnContext(v -> {
-            if (closed || !socket.writeQueueFull()) {
-                runDrainActions();
-            } else {
-                socket.drainHandler(d -> runDrainActions());
-            }
-        });
+        eventLoop.runOnContext(v -> drainOrWait());
     }
 
+    private void drainOrWait() {
+        if (closed || !socket.writeQueueFull()) {
+            runDrainActions();
+        } else {
+            socket.drainHandler(d -> drainOrWait());
+        }
+    }
+
+    /** Runs the actions waiting now; one that asks again while running waits for its own turn. */
     private void runDrainActions() {
-        Runnable action;
-        while ((action = drainActions.poll()) != null) {
+        for (int n = drainActions.size(); n > 0; n--) {
+            Runnable action = drainActions.poll();
+            if (action == null) {
+                return;
+            }
             action.run();
         }
     }
@@ -239,9 +235,16 @@ final class ClientConnection implements ClientTransport {
     }
 
     @Override
-    public synchronized void resumeReading() {
-        if (readPauses > 0 && --readPauses == 0 && !closed) {
-            socket.resume();
+    public void resumeReading() {
+        if (Thread.currentThread() != loopThread) {
+            // resuming delivers buffered input at once, on the calling thread: only on the event loop
+            eventLoop.runOnContext(v -> resumeReading());
+            return;
+        }
+        synchronized (this) {
+            if (readPauses > 0 && --readPauses == 0 && !closed) {
+                socket.resume();
+            }
         }
     }
 
@@ -250,7 +253,8 @@ final class ClientConnection implements ClientTransport {
         close();
     }
 
-    void close() {
+    @Override
+    public void close() {
         if (!closed) {
             closed = true;
             socket.close();

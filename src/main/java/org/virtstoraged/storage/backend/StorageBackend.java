@@ -14,7 +14,8 @@ import org.virtstoraged.storage.model.VolumeDefinition;
 public interface StorageBackend {
     enum Operation {
         CHECK_POOL, BUILD_POOL, START_POOL, STOP_POOL, DELETE_POOL, FIND_POOL_SOURCES,
-        CREATE_VOL, BUILD_VOL, BUILD_VOL_FROM, REFRESH_VOL, DELETE_VOL, RESIZE_VOL, WIPE_VOL
+        CREATE_VOL, BUILD_VOL, BUILD_VOL_FROM, REFRESH_VOL, DELETE_VOL, RESIZE_VOL, WIPE_VOL, UPLOAD_VOL,
+        DOWNLOAD_VOL
     }
 
     PoolType type();
@@ -84,5 +85,17 @@ public interface StorageBackend {
     /** Wipes the volume and returns its definition as found on disk afterwards. */
     default VolumeDefinition wipeVol(PoolDefinition pool, VolumeDefinition volume, int algorithm, int flags) {
         throw new UnsupportedOperationException("wipeVol");
+    }
+
+    /** uploadVol: opens the volume's data for writing from a stream (it must exist; nothing is truncated). */
+    default VolumeStreamFile uploadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
+            int flags) {
+        throw new UnsupportedOperationException("uploadVol");
+    }
+
+    /** downloadVol: opens the volume's data for reading into a stream. */
+    default VolumeStreamFile downloadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
+            int flags) {
+        throw new UnsupportedOperationException("downloadVol");
     }
 }

@@ -518,31 +518,6 @@ public final class PoolDriver {
         });
     }
 
-    /**
-     * virStorageVolPoolRefreshThread: when a volume upload stream closes, libvirt refreshes the pool
-     * the volume is in (unless a volume job is running in it) and raises a refresh event, even when
-     * the refresh failed. For the stream code to call once the upload is over.
-     */
-    public void refreshAfterUpload(String poolName) {
-        withLock(() -> {
-            PoolObject pool = state.pools.byName(poolName).orElse(null);
-            if (pool == null || pool.asyncJobs() > 0) {
-                return null;
-            }
-            Optional<StorageBackend> backend = state.backends.find(pool.definition().type());
-            if (backend.isEmpty()) {
-                return null;
-            }
-            try {
-                state.refresh(backend.get(), pool);
-            } catch (RuntimeException e) {
-                LOG.debugf("Failed to refresh storage pool: %s", e.getMessage());
-            }
-            state.refreshEvent(pool);
-            return null;
-        });
-    }
-
     // ---- helpers -------------------------------------------------------------------------------
 
     static PoolRef ref(PoolObject pool) {

@@ -14,6 +14,7 @@ import org.virtstoraged.storage.VolInfo;
 import org.virtstoraged.storage.VolRef;
 import org.virtstoraged.storage.backend.StorageBackend;
 import org.virtstoraged.storage.backend.StorageBackend.Operation;
+import org.virtstoraged.storage.backend.VolumeStreamFile;
 import org.virtstoraged.storage.model.PoolType;
 import org.virtstoraged.storage.model.VolumeDefinition;
 import org.virtstoraged.storage.pool.PoolObject;
@@ -380,12 +381,7 @@ public final class VolumeDriver {
         }
         state.lock.lock();
         try {
-            Target t = target(ref);
-            DriverState.requireIdle(t.volume);
-            if (!t.backend.supports(Operation.WIPE_VOL)) {
-                throw VirException.of(ErrorCode.NO_SUPPORT, ErrorDomain.STORAGE,
-                        "storage pool doesn't support volume wiping");
-            }
+            Target t = idleTarget(ref, Operation.WIPE_VOL, "storage pool doesn't support volume wiping");
             VolumeDefinition vol = t.volume.definition();
             t.pool.beginAsyncJob();
             t.volume.acquire();
@@ -402,6 +398,88 @@ public final class VolumeDriver {
         } finally {
             state.lock.unlock();
         }
+    }
+
+    /** The volume, not in use nor being built, in a pool whose backend has the operation. */
+    private Target idleTarget(VolRef ref, Operation operation, String unsupported) {
+        Target t = target(ref);
+        DriverState.requireIdle(t.volume);
+        if (!t.backend.supports(operation)) {
+            throw VirException.of(ErrorCode.NO_SUPPORT, ErrorDomain.STORAGE, "%s", unsupported);
+        }
+        return t;
+    }
+
+    // ---- upload and download -------------------------------------------------------------------
+
+    static final int STREAM_SPARSE = 1;
+
+    /**
+     * storageVolUpload: the checks, then the backend opens the volume for the stream. As in libvirt the
+     * volume counts as in use, and the pool as having a job, only while the stream is being set up; when
+     * the stream closes (finished or aborted) the pool is refreshed in the background.
+     */
+    public VolumeStreamFile upload(VolRef ref, long offset, long length, int flags) {
+        Flags.check(flags, STREAM_SPARSE, "storageVolUpload");
+        return withLock(() -> {
+            Target t = idleTarget(ref, Operation.UPLOAD_VOL, "storage pool doesn't support volume upload");
+            String poolName = t.pool.name();
+            VolumeStreamFile file = openStream(t, () -> t.backend.uploadVol(t.pool.definition(),
+                    t.volume.definition(), offset, length, flags));
+            return file.onClose(() -> refreshAfterUpload(poolName));
+        });
+    }
+
+    /** storageVolDownload: as upload, but a volume in use may be read. */
+    public VolumeStreamFile download(VolRef ref, long offset, long length, int flags) {
+        Flags.check(flags, STREAM_SPARSE, "storageVolDownload");
+        return withLock(() -> {
+            Target t = target(ref);
+            if (t.volume.isBuilding()) {
+                throw VirException.of(ErrorCode.OPERATION_INVALID, ErrorDomain.STORAGE,
+                        "volume '%s' is still being allocated.", t.volume.name());
+            }
+            if (!t.backend.supports(Operation.DOWNLOAD_VOL)) {
+                throw VirException.of(ErrorCode.NO_SUPPORT, ErrorDomain.STORAGE,
+                        "storage pool doesn't support volume download");
+            }
+            return openStream(t, () -> t.backend.downloadVol(t.pool.definition(), t.volume.definition(), offset,
+                    length, flags));
+        });
+    }
+
+    private VolumeStreamFile openStream(Target t, Supplier<VolumeStreamFile> open) {
+        t.pool.beginAsyncJob();
+        t.volume.acquire();
+        state.lock.unlock();
+        try {
+            return open.get();
+        } finally {
+            state.lock.lock();
+            t.volume.release();
+            t.pool.endAsyncJob();
+        }
+    }
+
+    /**
+     * virStorageVolPoolRefreshThread: after an upload stream closes, the whole pool is read again, unless
+     * a job (a volume being built) is running in it; the pool "refreshed" event follows even when the
+     * refresh failed.
+     */
+    public void refreshAfterUpload(String poolName) {
+        withLock(() -> {
+            Optional<PoolObject> found = state.pools.byName(poolName);
+            if (found.isEmpty() || !found.get().isActive() || found.get().asyncJobs() > 0) {
+                return null;
+            }
+            try {
+                state.refresh(state.backend(found.get()), found.get());
+            } catch (RuntimeException e) {
+                LOG.debugf("Failed to refresh storage pool '%s': %s", poolName, e.getMessage());
+            }
+            state.refreshEvent(found.get());
+            return null;
+        });
     }
 
     private <T> T withLock(Supplier<T> body) {

@@ -16,10 +16,12 @@ import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.SystemErrors;
 import org.virtstoraged.storage.backend.RefreshedPool;
 import org.virtstoraged.storage.backend.StorageBackend;
+import org.virtstoraged.storage.backend.VolumeStreamFile;
 import org.virtstoraged.storage.backend.local.FileStat;
 import org.virtstoraged.storage.backend.local.LocalVolumeBuilder;
 import org.virtstoraged.storage.backend.local.LocalVolumeDeleter;
 import org.virtstoraged.storage.backend.local.LocalVolumeResizer;
+import org.virtstoraged.storage.backend.local.LocalVolumeStreams;
 import org.virtstoraged.storage.backend.local.LocalVolumeWiper;
 import org.virtstoraged.storage.backend.local.PoolDirectory;
 import org.virtstoraged.storage.backend.local.VolumeProbe;
@@ -44,6 +46,7 @@ public final class DirPoolBackend implements StorageBackend {
     private final LocalVolumeResizer resizer;
     private final LocalVolumeWiper wiper;
     private final LocalVolumeDeleter deleter;
+    private final LocalVolumeStreams streams;
 
     public DirPoolBackend(CommandRunner runner) {
         this.runner = runner;
@@ -52,6 +55,7 @@ public final class DirPoolBackend implements StorageBackend {
         this.resizer = new LocalVolumeResizer(runner);
         this.wiper = new LocalVolumeWiper(runner);
         this.deleter = new LocalVolumeDeleter();
+        this.streams = new LocalVolumeStreams(runner);
     }
 
     @Override
@@ -63,7 +67,7 @@ public final class DirPoolBackend implements StorageBackend {
     public Set<Operation> operations() {
         return EnumSet.of(Operation.CHECK_POOL, Operation.BUILD_POOL, Operation.DELETE_POOL, Operation.CREATE_VOL,
                 Operation.BUILD_VOL, Operation.BUILD_VOL_FROM, Operation.REFRESH_VOL, Operation.DELETE_VOL,
-                Operation.RESIZE_VOL, Operation.WIPE_VOL);
+                Operation.RESIZE_VOL, Operation.WIPE_VOL, Operation.UPLOAD_VOL, Operation.DOWNLOAD_VOL);
     }
 
     @Override
@@ -178,5 +182,17 @@ public final class DirPoolBackend implements StorageBackend {
         wiper.wipe(volume, algorithm, flags);
         Path path = Path.of(volume.targetPath().orElseThrow());
         return probe.discover(volume, FileStat.of(path, runner)).orElse(volume);
+    }
+
+    @Override
+    public VolumeStreamFile uploadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
+            int flags) {
+        return streams.upload(volume, offset, length, flags);
+    }
+
+    @Override
+    public VolumeStreamFile downloadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
+            int flags) {
+        return streams.download(volume, offset, length, flags);
     }
 }

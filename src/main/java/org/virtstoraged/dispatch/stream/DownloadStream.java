@@ -1,0 +1,287 @@
+package org.virtstoraged.dispatch.stream;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+import org.virtstoraged.dispatch.ClientTransport;
+import org.virtstoraged.dispatch.StreamPackets;
+import org.virtstoraged.error.ErrorCode;
+import org.virtstoraged.error.VirException;
+import org.virtstoraged.rpc.wire.MessageHeader;
+import org.virtstoraged.rpc.wire.MessageStatus;
+import org.virtstoraged.rpc.wire.MessageType;
+import org.virtstoraged.storage.backend.VolumeStreamFile;
+
+/**
+ * The server side of virStorageVolDownload's stream (remote_daemon_stream.c daemonStreamHandleRead with
+ * virfdstream.c's reading thread). Once the call's reply is out, a reader thread reads the volume in
+ * large chunks straight into frames and queues them (a few at most); the event loop sends them only while
+ * the connection's send queue has room. The packets, as libvirt sends them:
+ * <pre>
+ *   STREAM/CONTINUE data ...   (sparse: STREAM_HOLE/CONTINUE {length, 0} for each hole, in order)
+ *   STREAM/CONTINUE empty      end of data: EOF or the window's end
+ *   client STREAM/OK    ->  STREAM/OK empty       (finish)
+ *   client STREAM/ERROR ->  STREAM/OK empty       (abort)
+ * </pre>
+ * A read error goes out as STREAM/ERROR with remote_error in place of the rest of the data.
+ */
+final class DownloadStream implements StreamPackets.Handler {
+    private static final Logger LOG = Logger.getLogger(DownloadStream.class);
+    /** Payload of a data packet: libvirt sends 262120 bytes, the client takes any message up to 32 MiB. */
+    static final int CHUNK = 1024 * 1024;
+    /** Frames read ahead of the socket. */
+    static final int READ_AHEAD = 4;
+
+    private final StreamPackets registry;
+    private final ClientTransport transport;
+    private final int procedure;
+    private final int serial;
+    private final VolumeStreamFile file;
+    private final int chunk;
+    private final ArrayBlockingQueue<byte[]> out = new ArrayBlockingQueue<>(READ_AHEAD);
+    private final AtomicBoolean pumpScheduled = new AtomicBoolean();
+    private final AtomicBoolean fileClosed = new AtomicBoolean();
+    private volatile boolean closed;
+    private volatile VirException failure;
+    private volatile Thread reader;
+
+    DownloadStream(StreamPackets registry, ClientTransport transport, int procedure, int serial,
+            VolumeStreamFile file, int chunk) {
+        this.registry = registry;
+        this.transport = transport;
+        this.procedure = procedure;
+        this.serial = serial;
+        this.file = file;
+        this.chunk = chunk;
+    }
+
+    @Override
+    public void onReplySent() {
+        if (closed || reader != null) {
+            return;
+        }
+        Thread t = new Thread(this::produce, "vol-download-" + serial);
+        t.setDaemon(true);
+        reader = t;
+        t.start();
+    }
+
+    // ---- the event loop: the client's packets and the sending ----------------------------------
+
+    @Override
+    public void onPacket(MessageHeader header, byte[] frame, int payloadOffset) {
+        if (closed) {
+            return;
+        }
+        if (header.type() == MessageType.STREAM_HOLE) {
+            if (!file.sparse()) {
+                // daemonStreamHandleHole: "Unexpected stream hole" is fatal to the client
+                LOG.debugf("stream %d: unexpected stream hole, dropping the client", serial);
+                stop();
+                transport.close();
+                return;
+            }
+            stop();
+            transport.send(StreamFrames.error(procedure, serial, MessageType.REPLY, VirException.of(
+                    ErrorCode.INTERNAL_ERROR, VolumeStreamFile.DOMAIN, "Invalid stream hole")));
+            return;
+        }
+        switch (header.status()) {
+            case MessageStatus.CONTINUE -> LOG.debugf("stream %d: data sent to a download, dropped", serial);
+            case MessageStatus.OK -> {
+                stop();
+                VirException f = failure;
+                transport.send(f == null ? StreamFrames.empty(procedure, serial, MessageStatus.OK)
+                        : StreamFrames.error(procedure, serial, MessageType.STREAM, f));
+            }
+            case MessageStatus.ERROR -> {
+                stop();
+                transport.send(StreamFrames.empty(procedure, serial, MessageStatus.OK));
+            }
+            default -> {
+                stop();
+                transport.send(StreamFrames.error(procedure, serial, MessageType.STREAM, VirException.of(
+                        ErrorCode.RPC, VolumeStreamFile.DOMAIN, "stream aborted with unexpected status %d",
+                        header.status())));
+            }
+        }
+    }
+
+    @Override
+    public void onClientGone() {
+        stop();
+    }
+
+    /** Ends the stream here: no more packets are accepted or sent, the reader stops, the file closes. */
+    private void stop() {
+        closed = true;
+        registry.unregister(procedure, serial);
+        out.clear();
+        Thread t = reader;
+        if (t != null) {
+            t.interrupt();
+        } else {
+            closeFile();
+        }
+    }
+
+    private void closeFile() {
+        if (fileClosed.compareAndSet(false, true)) {
+            file.close();
+        }
+    }
+
+    private void schedulePump() {
+        if (pumpScheduled.compareAndSet(false, true)) {
+            transport.whenDrained(this::pump);
+        }
+    }
+
+    /** On the event loop: sends queued frames while the socket takes them. */
+    private void pump() {
+        pumpScheduled.set(false);
+        while (!closed) {
+            if (transport.sendQueueFull()) {
+                schedulePump();
+                return;
+            }
+            byte[] frame = out.poll();
+            if (frame == null) {
+                return;
+            }
+            transport.send(frame);
+        }
+    }
+
+    // ---- the reader thread ---------------------------------------------------------------------
+
+    private void produce() {
+        try {
+            if (file.sparse() && file.mayHaveHoles()) {
+                produceSparse();
+            } else {
+                produceDense();
+            }
+            queue(StreamFrames.empty(procedure, serial, MessageStatus.CONTINUE));
+        } catch (ClosedByInterruptException | InterruptedException e) {
+            // stopped: finish, abort or the client left
+        } catch (IOException e) {
+            if (!closed) {
+                VirException error = VolumeStreamFile.ioError(e, "Unable to read %s", file.path());
+                failure = error;
+                try {
+                    queue(StreamFrames.error(procedure, serial, MessageType.STREAM, error));
+                } catch (InterruptedException stopped) {
+                    // nothing more to say
+                }
+            }
+        } finally {
+            closeFile();
+        }
+    }
+
+    private void produceDense() throws IOException, InterruptedException {
+        long pos = file.offset();
+        long remaining = file.limit();
+        FileChannel channel = file.channel();
+        while (remaining > 0 && !closed) {
+            int want = (int) Math.min(chunk, remaining);
+            byte[] frame = StreamFrames.dataFrame(procedure, serial, want);
+            int n = readFully(channel, frame, want);
+            if (n <= 0) {
+                return;
+            }
+            queue(n == want ? frame : StreamFrames.shorten(frame, n));
+            pos += n;
+            remaining -= n;
+            if (n < want) {
+                return;
+            }
+        }
+    }
+
+    /** Data runs go out as data packets, runs of zero blocks as one hole each, merged across chunks. */
+    private void produceSparse() throws IOException, InterruptedException {
+        long pos = file.offset();
+        long remaining = file.limit();
+        FileChannel channel = file.channel();
+        int block = file.blockSize();
+        long hole = 0;
+        byte[] frame = null;
+        while (remaining > 0 && !closed) {
+            int want = (int) Math.min(chunk, remaining);
+            if (frame == null || frame.length != StreamFrames.PAYLOAD + want) {
+                frame = StreamFrames.dataFrame(procedure, serial, want);
+            }
+            int n = readFully(channel, frame, want);
+            if (n <= 0) {
+                break;
+            }
+            long streamPos = pos - file.offset() - StreamFrames.PAYLOAD;
+            int end = StreamFrames.PAYLOAD + n;
+            int at = StreamFrames.PAYLOAD;
+            boolean handedOver = false;
+            while (at < end) {
+                int data = ZeroBlocks.dataRun(frame, at, end, streamPos, block);
+                if (data > 0) {
+                    if (hole > 0) {
+                        queue(StreamFrames.hole(procedure, serial, hole));
+                        hole = 0;
+                    }
+                    if (data == n) {
+                        queue(frame);
+                        handedOver = true;
+                    } else {
+                        byte[] part = StreamFrames.dataFrame(procedure, serial, data);
+                        System.arraycopy(frame, at, part, StreamFrames.PAYLOAD, data);
+                        queue(part);
+                    }
+                    at += data;
+                } else {
+                    int zeros = ZeroBlocks.zeroRun(frame, at, end, streamPos, block);
+                    hole += zeros;
+                    at += zeros;
+                }
+            }
+            if (handedOver) {
+                frame = null;
+            }
+            pos += n;
+            remaining -= n;
+            if (n < want) {
+                break;
+            }
+        }
+        if (hole > 0) {
+            queue(StreamFrames.hole(procedure, serial, hole));
+        }
+    }
+
+    private static int readFully(FileChannel channel, byte[] frame, int want) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(frame, StreamFrames.PAYLOAD, want);
+        int total = 0;
+        while (buf.hasRemaining()) {
+            int n = channel.read(buf);
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    /** Hands a frame to the event loop, waiting while READ_AHEAD frames are already waiting. */
+    private void queue(byte[] frame) throws InterruptedException {
+        while (!closed) {
+            if (out.offer(frame, 200, TimeUnit.MILLISECONDS)) {
+                schedulePump();
+                return;
+            }
+        }
+    }
+}

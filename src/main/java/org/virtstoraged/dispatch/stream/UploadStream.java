@@ -1,0 +1,307 @@
+package org.virtstoraged.dispatch.stream;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+import org.virtstoraged.dispatch.ClientTransport;
+import org.virtstoraged.dispatch.StreamPackets;
+import org.virtstoraged.error.ErrorCode;
+import org.virtstoraged.error.VirException;
+import org.virtstoraged.rpc.wire.MessageHeader;
+import org.virtstoraged.rpc.wire.MessageStatus;
+import org.virtstoraged.rpc.wire.MessageType;
+import org.virtstoraged.rpc.xdr.XdrDecoder;
+import org.virtstoraged.storage.backend.VolumeStreamFile;
+
+/**
+ * The server side of virStorageVolUpload's stream (remote_daemon_stream.c daemonStreamHandleWrite with
+ * virfdstream.c's writing thread). The event loop checks each packet against the window and queues it;
+ * a writer thread writes to the volume. Past {@link #HIGH_WATER} queued bytes the connection stops being
+ * read until the writer is back under {@link #LOW_WATER}, so a slow disk never buffers without bound.
+ * <pre>
+ *   client STREAM/CONTINUE data ...      written at offset, offset + n, ... (nothing is sent back)
+ *   client STREAM_HOLE {length, flags}   sparse only: the file position skips ahead, ftruncate there
+ *   client STREAM/OK    ->  STREAM/OK empty      (finish, once everything is written)
+ *   client STREAM/ERROR ->  STREAM/OK empty      (abort: what is still queued is dropped)
+ *   data beyond the window: STREAM/ERROR "cannot write to stream: No space left on device", the
+ *                           stream is aborted (data still queued is not written)
+ * </pre>
+ * A hole on a stream opened without the sparse flag drops the client, as libvirt does.
+ */
+final class UploadStream implements StreamPackets.Handler {
+    private static final Logger LOG = Logger.getLogger(UploadStream.class);
+    static final long HIGH_WATER = 16L * 1024 * 1024;
+    static final long LOW_WATER = 4L * 1024 * 1024;
+
+    private enum Kind { DATA, HOLE, FINISH, ABORT, FAIL, GONE }
+
+    private record Item(Kind kind, byte[] frame, int offset, int length, long hole, VirException error,
+            int errorType) {
+        static Item of(Kind kind) {
+            return new Item(kind, null, 0, 0, 0, null, 0);
+        }
+    }
+
+    private final StreamPackets registry;
+    private final ClientTransport transport;
+    private final int procedure;
+    private final int serial;
+    private final VolumeStreamFile file;
+    private final long limit;
+    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicBoolean paused = new AtomicBoolean();
+    /** Event loop: the stream took its last packet. */
+    private volatile boolean done;
+    /** The client aborted: queued data is dropped, as libvirt's writer quits at once. */
+    private volatile boolean aborting;
+    /** Bytes (data and holes) accepted into the window so far; event loop only. */
+    private long accepted;
+
+    UploadStream(StreamPackets registry, ClientTransport transport, int procedure, int serial,
+            VolumeStreamFile file) {
+        this.registry = registry;
+        this.transport = transport;
+        this.procedure = procedure;
+        this.serial = serial;
+        this.file = file;
+        this.limit = file.limit();
+    }
+
+    void start() {
+        Thread t = new Thread(this::writeLoop, "vol-upload-" + serial);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    // ---- the event loop ------------------------------------------------------------------------
+
+    @Override
+    public void onPacket(MessageHeader header, byte[] frame, int payloadOffset) {
+        if (done) {
+            return;
+        }
+        if (header.type() == MessageType.STREAM_HOLE) {
+            onHole(frame, payloadOffset);
+            return;
+        }
+        switch (header.status()) {
+            case MessageStatus.CONTINUE -> onData(frame, payloadOffset, frame.length - payloadOffset);
+            case MessageStatus.OK -> end(Item.of(Kind.FINISH));
+            case MessageStatus.ERROR -> {
+                aborting = true;
+                end(Item.of(Kind.ABORT));
+            }
+            default -> {
+                aborting = true;
+                end(new Item(Kind.FAIL, null, 0, 0, 0, VirException.of(ErrorCode.RPC, VolumeStreamFile.DOMAIN,
+                        "stream aborted with unexpected status %d", header.status()), MessageType.STREAM));
+            }
+        }
+    }
+
+    private void onData(byte[] frame, int offset, int length) {
+        // virFDStreamWrite: a full window refuses with ENOSPC; a packet that overflows it is cut, and
+        // its remainder is refused the same way
+        if (accepted == limit) {
+            failNoSpace();
+            return;
+        }
+        int take = (int) Math.min(length, limit - accepted);
+        if (take > 0) {
+            accepted += take;
+            queue.add(new Item(Kind.DATA, frame, offset, take, 0, null, 0));
+            if (queued.addAndGet(take) > HIGH_WATER && paused.compareAndSet(false, true)) {
+                transport.pauseReading();
+                // the writer may have drained meanwhile: it only looks at 'paused' when it releases bytes
+                if (queued.get() < LOW_WATER && paused.compareAndSet(true, false)) {
+                    transport.resumeReading();
+                }
+            }
+        }
+        if (take < length) {
+            failNoSpace();
+        }
+    }
+
+    private void onHole(byte[] frame, int offset) {
+        if (!file.sparse()) {
+            // daemonStreamHandleHole without the sparse flag: "Unexpected stream hole", the client is closed
+            LOG.debugf("stream %d: unexpected stream hole, dropping the client", serial);
+            end(Item.of(Kind.GONE));
+            transport.close();
+            return;
+        }
+        long length;
+        int flags;
+        try {
+            XdrDecoder in = new XdrDecoder(frame, offset, frame.length - offset);
+            length = in.readHyper();
+            flags = in.readInt();
+        } catch (RuntimeException e) {
+            end(Item.of(Kind.GONE));
+            transport.close();
+            return;
+        }
+        // virFDStreamSendHole's checks; its errors answer the hole packet: a REPLY, not a STREAM
+        VirException error = null;
+        if (flags != 0) {
+            error = VirException.unsupportedFlags(VolumeStreamFile.DOMAIN, "virFDStreamSendHole", flags);
+        } else if (length <= 0) {
+            error = VirException.invalidArg(VolumeStreamFile.DOMAIN, "virFDStreamSendHole", "length",
+                    "length in virFDStreamSendHole must be greater than zero");
+        }
+        if (error != null) {
+            aborting = true;
+            end(new Item(Kind.FAIL, null, 0, 0, 0, error, MessageType.REPLY));
+            return;
+        }
+        long skip = Math.min(length, limit - accepted);
+        accepted += skip;
+        queue.add(new Item(Kind.HOLE, null, 0, 0, skip, null, 0));
+    }
+
+    /** The error aborts the fd stream: as libvirt's writer thread, what is still queued is dropped. */
+    private void failNoSpace() {
+        aborting = true;
+        end(Item.of(Kind.GONE));
+        // at once, from here, as libvirt's daemon does: the client sees it at its next send
+        transport.send(StreamFrames.error(procedure, serial, MessageType.STREAM, VirException.of(
+                ErrorCode.SYSTEM_ERROR, VolumeStreamFile.DOMAIN, "cannot write to stream: No space left on device")));
+    }
+
+    /** The stream's last packet: later ones are dropped as packets of no stream. */
+    private void end(Item last) {
+        done = true;
+        registry.unregister(procedure, serial);
+        queue.add(last);
+    }
+
+    @Override
+    public void onClientGone() {
+        if (!done) {
+            aborting = true;
+            end(Item.of(Kind.GONE));
+        }
+    }
+
+    // ---- the writer thread ---------------------------------------------------------------------
+
+    private void writeLoop() {
+        FileChannel channel = file.channel();
+        long pos = file.offset();
+        VirException writeError = null;
+        byte[] last = null;
+        try {
+            while (true) {
+                Item item = queue.take();
+                switch (item.kind) {
+                    case DATA -> {
+                        if (writeError == null && !aborting) {
+                            try {
+                                ByteBuffer buf = ByteBuffer.wrap(item.frame, item.offset, item.length);
+                                while (buf.hasRemaining()) {
+                                    channel.write(buf);
+                                }
+                            } catch (IOException e) {
+                                writeError = failWriting(VolumeStreamFile.ioError(e, "Unable to write %s", file.path()));
+                            }
+                        }
+                        pos += item.length;
+                        release(item.length);
+                    }
+                    case HOLE -> {
+                        if (writeError == null && !aborting) {
+                            try {
+                                skipHole(channel, pos, item.hole);
+                            } catch (IOException e) {
+                                writeError = failWriting(VolumeStreamFile.ioError(e, "unable to truncate %s",
+                                        file.path()));
+                            }
+                        }
+                        pos += item.hole;
+                    }
+                    case FINISH -> {
+                        last = writeError == null ? StreamFrames.empty(procedure, serial, MessageStatus.OK)
+                                : StreamFrames.error(procedure, serial, MessageType.STREAM, writeError);
+                        return;
+                    }
+                    case ABORT -> {
+                        last = StreamFrames.empty(procedure, serial, MessageStatus.OK);
+                        return;
+                    }
+                    case FAIL -> {
+                        last = StreamFrames.error(procedure, serial, item.errorType, item.error);
+                        return;
+                    }
+                    case GONE -> {
+                        return;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeAndAnswer(last);
+        }
+    }
+
+    /**
+     * A write failed: libvirt reports it on the stream (STREAM/ERROR) and aborts it; the client learns of
+     * it at its next send or at finish. Later packets are dropped, and a finish gets the error again.
+     */
+    private VirException failWriting(VirException error) {
+        if (!done) {
+            done = true;
+            registry.unregister(procedure, serial);
+            transport.send(StreamFrames.error(procedure, serial, MessageType.STREAM, error));
+            // the writer waits for no terminal item now
+            queue.add(Item.of(Kind.GONE));
+        }
+        return error;
+    }
+
+    /** virFDStreamThreadDoWrite for a hole: zeros on a block device; on a file lseek and ftruncate there. */
+    private void skipHole(FileChannel channel, long pos, long length) throws IOException {
+        if (file.blockDevice()) {
+            ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(length, 1024 * 1024));
+            long left = length;
+            while (left > 0) {
+                zeros.clear().limit((int) Math.min(left, zeros.capacity()));
+                left -= channel.write(zeros);
+            }
+        } else {
+            long end = channel.position() + length;
+            channel.position(end);
+            file.truncate(end);
+        }
+    }
+
+    private void release(long bytes) {
+        if (queued.addAndGet(-bytes) < LOW_WATER && paused.get() && paused.compareAndSet(true, false)) {
+            transport.resumeReading();
+        }
+    }
+
+    private void closeAndAnswer(byte[] last) {
+        // whatever is left (after an abort) no longer holds the connection back
+        Item rest;
+        while ((rest = queue.poll()) != null) {
+            if (rest.kind == Kind.DATA) {
+                queued.addAndGet(-rest.length);
+            }
+        }
+        if (paused.compareAndSet(true, false)) {
+            transport.resumeReading();
+        }
+        if (last != null) {
+            transport.send(last);
+        }
+        // closing runs libvirt's close callback: the pool is refreshed
+        file.close();
+    }
+}
