@@ -20,6 +20,7 @@ import org.virtstoraged.server.SocketRole;
 import org.virtstoraged.server.WorkerPool;
 import org.virtstoraged.storage.StorageDriver;
 import org.virtstoraged.storage.backend.dir.DirPoolBackend;
+import org.virtstoraged.storage.backend.logical.LogicalPoolBackend;
 import org.virtstoraged.storage.command.ProcessCommandRunner;
 import sun.misc.Signal;
 
@@ -115,7 +116,8 @@ final class DaemonRunner {
         PidFile driverLock = PidFile.acquire(stateDir.resolve("driver.pid"), ProcessHandle.current().pid());
         shutdown.add(driverLock::close);
         return StorageDriver.open(paths.storageConfigDir(), paths.storageAutostartDir(), stateDir,
-                List.of(new DirPoolBackend(new ProcessCommandRunner())));
+                List.of(new DirPoolBackend(new ProcessCommandRunner()),
+                        new LogicalPoolBackend(new ProcessCommandRunner())));
     }
 
     /** The pool definitions are re-read on SIGHUP, off the signal thread. */

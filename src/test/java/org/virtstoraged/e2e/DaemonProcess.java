@@ -19,6 +19,7 @@ final class DaemonProcess implements AutoCloseable {
     private final Path home;
     private final Path log;
     private Process process;
+    private final Map<String, String> extraEnv = new HashMap<>();
 
     DaemonProcess(Path home) throws IOException {
         this.home = home;
@@ -64,6 +65,12 @@ final class DaemonProcess implements AutoCloseable {
         return new Virsh(uri());
     }
 
+    /** One more variable for the daemon's environment (e.g. LVM_SYSTEM_DIR for the lvm2 tools it runs). */
+    DaemonProcess withEnv(String name, String value) {
+        extraEnv.put(name, value);
+        return this;
+    }
+
     Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
         env.put("XDG_RUNTIME_DIR", runtimeDir().toString());
@@ -71,6 +78,7 @@ final class DaemonProcess implements AutoCloseable {
         env.put("HOME", home.toString());
         // we run as root in CI: force the session daemon, as an unprivileged user would get
         env.put("VIRTSTORAGED_MODE", "session");
+        env.putAll(extraEnv);
         return env;
     }
 
