@@ -18,9 +18,9 @@ STATUS = {
         "libvirt's URI errors", f"{UNIT}, {E2E}"),
     2: ("done: reply, then the connection closes", f"{UNIT}, {E2E}"),
     3: ('done: "storage"', f"{UNIT}, e2e/PythonClientIT"),
-    7: ("done: lists the loaded backends (dir only, where libvirtd 9.0 lists its 8)", PY),
-    75: ("done: dir answers libvirt's \"does not support source discovery\"; types without backend: \"missing backend\"",
-         f"{SCEN}#05, {PY}"),
+    7: ("done: lists the loaded backends (dir fs netfs logical disk; libvirtd 9.0 also has iscsi scsi mpath)", PY),
+    75: ("done: netfs (showmount/gluster), logical (pvs); dir and fs answer libvirt's \"does not support source "
+         "discovery\"; iscsi/scsi/mpath: \"missing backend\"", f"{SCEN}#05, {PY}, e2e/FsPoolIT, e2e/LogicalPoolIT"),
     77: ("done: every pool type of libvirt 9.0 is accepted and formatted byte for byte", f"{STORAGE_TESTS}, e2e/PoolXmlCorpusIT"),
     208: ("done: offset/length window, sparse (STREAM_HOLE), abort, libvirt's errors", "e2e/VolumeStreamIT"),
     209: ("done: offset/length window, sparse (holes found as all-zero blocks: no SEEK_HOLE in Java)",
@@ -28,7 +28,7 @@ STATUS = {
     368: ("done: lifecycle and refresh, per-pool filter, libvirt's callback ids and errors",
           "e2e/StoragePoolEventsIT, dispatch/StoragePoolEventsTest"),
     369: ("done", "e2e/StoragePoolEventsIT, dispatch/StoragePoolEventsTest"),
-    403: ("done: libvirt's format; supported='yes' for dir only (deliberate: the other backends are not loaded)",
+    403: ("done: libvirt's format; supported='no' for iscsi, scsi, mpath and the others not loaded here",
           f"{PY}, {SCEN}#05"),
     60: ("done: keepalive (starts server pings), FD passing, event and close callbacks", f"{UNIT}, {E2E}#keepalive…"),
     66: ("done: auth none", f"{UNIT}, {E2E}"),
@@ -41,7 +41,8 @@ STATUS = {
 FAMILY_DEFAULT = {
     "hypervisor": ('as virtstoraged: "not supported by the connection driver: <API>" once open, '
                    '"hypervisor connection not open" before', f"{UNIT}, {E2E}, e2e/PythonClientIT"),
-    "storage": ("done for dir pools: results, XML and errors as libvirtd 9.0", STORAGE_TESTS),
+    "storage": ("done for dir pools (fs, netfs, logical, disk: see their ITs): results, XML and errors as libvirtd 9.0",
+                STORAGE_TESTS),
     "secret": ("deviation: virtstoraged would forward to virtsecretd; we answer \"not supported\"", UNIT),
     "network": ('as virtstoraged: "internal error: connection not open"', f"{E2E}#networkCalls…"),
     "interface": ('as virtstoraged: "internal error: connection not open"', UNIT),
@@ -56,7 +57,7 @@ def scen(n):
 
 VIRSH = [
     ("pool-list", "done: every filter and layout option", scen("03")),
-    ("find-storage-pool-sources", "done: dir has no discovery (libvirt's error); other types #7", scen("05")),
+    ("find-storage-pool-sources", "done: netfs, logical; libvirt's error for dir and fs", f"{scen('05')}, e2e/FsPoolIT"),
     ("find-storage-pool-sources-as", "done: as find-storage-pool-sources", scen("05")),
     ("pool-autostart", "done", scen("01")), ("pool-build", "done: incl. the overwrite flags' refusals", scen("04")),
     ("pool-create-as", "done", scen("02")), ("pool-create", "done", scen("02")),
@@ -67,7 +68,7 @@ VIRSH = [
     ("pool-refresh", "done", scen("11")), ("pool-start", "done", scen("01")),
     ("pool-undefine", "done", scen("01")), ("pool-uuid", "done", scen("01")),
     ("pool-event", "done: same events in the same order as libvirtd 9.0", "e2e/StoragePoolEventsIT"),
-    ("pool-capabilities", "done: supported='yes' for dir only (deliberate)", scen("05")),
+    ("pool-capabilities", "done: supported='yes' for the loaded backends (deliberate)", scen("05")),
     ("vol-clone", "done", scen("08")), ("vol-create-as", "done: raw, qcow2, qed, vmdk, vdi, vpc, backing", scen("07")),
     ("vol-create", "done", scen("07")), ("vol-create-from", "done", scen("08")),
     ("vol-delete", "done", scen("08")), ("vol-download", "done: incl. --sparse, --offset/--length", "e2e/VolumeStreamIT"),

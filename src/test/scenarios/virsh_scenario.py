@@ -14,7 +14,13 @@ Scenario syntax, one command per line:
   !file NAME                      the following lines up to a line "!end" are written to DIR/NAME
   ...                             (owned by --sh-user when given); the transcript shows only
   !end                            "$ file: NAME"
+  !loop SIZE                      (root only) a SIZE file DIR/loopN.img attached to a free loop device;
+                                  @LOOP@ (then @LOOP2@, ...) in later lines is that device, and the device
+                                  name is normalized back to @LOOP@ in the transcript, which shows
+                                  "$ loop: SIZE". At the end, whatever is mounted below DIR is unmounted
+                                  and the devices are detached, whatever happened.
   @BASE@ anywhere is replaced by DIR before running.
+  @DEV@ / @DEVNAME@ anywhere are replaced by --device DEV and its base name (disk pools on a loop device).
 
 Daemon control (restart scenarios, src/test/scenarios/restart/; needs --control, and --config-dir/--run-dir
 for @CONFIG@/@RUN@):
@@ -42,6 +48,9 @@ Transcript, per line: "$ virsh ARGS" (or "$ sh: COMMAND"), stdout, stderr lines 
     virsh lays out its tables, since the width of the sizes changed)  -> @SIZE@
   * <owner>UID</owner> / <group>GID</group> of the daemon's user (--uid/--gid, default: the owner
     of DIR)                              -> @UID@ / @GID@
+  * with --device DEV: DEV -> @DEV@, its base name -> @DEVNAME@, and the tables of vol-list laid out
+    again (the name's length varies with the device's number)
+  * the loop devices of !loop lines      -> @LOOP@, @LOOP2@, ...
 DIR must be of the same length as in the recording (virsh pads table columns to the path widths):
 record.sh and VirshScenarioIT both use /tmp/vscen.XXXXXXXX (8 random characters).
 """
@@ -79,7 +88,8 @@ def log_messages(text):
 
 
 class Normalizer:
-    def __init__(self, base, uid, gid, places=()):
+    def __init__(self, base, uid, gid, places=(), device=None):
+        self.device = device
         self.bases = [base]
         real = os.path.realpath(base)
         if real != base:
@@ -89,6 +99,7 @@ class Normalizer:
         self.uid = uid
         self.gid = gid
         self.uuids = {}
+        self.loops = []  # (device, placeholder)
 
     def _uuid(self, m):
         key = m.group(0).lower()
@@ -101,6 +112,12 @@ class Normalizer:
             s = s.replace(p, t)
         for b in sorted(self.bases, key=len, reverse=True):
             s = s.replace(b, "@BASE@")
+        for dev, placeholder in self.loops:
+            s = re.sub(re.escape(dev) + r"(?![0-9])", placeholder, s)
+        if self.device:
+            s = s.replace(self.device, "@DEV@")
+            s = re.sub(r"(?<![A-Za-z0-9])" + re.escape(os.path.basename(self.device)) + r"(?=p[0-9]|[^A-Za-z0-9]|$)",
+                       "@DEVNAME@", s)
         s = UUID_RE.sub(self._uuid, s)
         s = TIME_RE.sub(lambda m: "<%s>@TIME@</%s>" % (m.group(1), m.group(1)), s)
         s = s.replace("<owner>%d</owner>" % self.uid, "<owner>@UID@</owner>")
@@ -116,7 +133,30 @@ class Normalizer:
             s = POOL_INFO_SIZE_RE.sub(lambda m: "%s:%s@SIZE@" % (m.group(1), m.group(2)), s)
         if command == "pool-list":
             s = relayout_pool_details(s)
+        if command == "vol-list" and self.device:
+            s = relayout_table(s)
         return s
+
+
+def relayout_table(s):
+    """A virsh table (header, dashes, rows) laid out again as vshTable does, after names were replaced."""
+    lines = s.split("\n")
+    if len(lines) < 2 or not lines[1].startswith("---"):
+        return s
+    header = re.split(r" {2,}", lines[0].strip())
+    j = 2
+    rows = []
+    while j < len(lines) and lines[j].startswith(" ") and lines[j].strip():
+        rows.append(re.split(r" {2,}", lines[j].strip()))
+        j += 1
+    table = [header] + rows
+    widths = [max(len(r[k]) if k < len(r) else 0 for r in table) for k in range(len(header))]
+
+    def fmt(r):
+        return " " + "   ".join(c.ljust(widths[k]) if k < len(r) - 1 else c for k, c in enumerate(r))
+
+    out = [fmt(header), "-" * (1 + sum(widths) + 3 * (len(widths) - 1) + 2)] + [fmt(r) for r in rows]
+    return "\n".join(out + lines[j:])
 
 
 def relayout_pool_details(s):
@@ -168,6 +208,7 @@ def main():
     ap.add_argument("--control", help="shell command to control the daemon: CONTROL kill|stop|start|hup|log")
     ap.add_argument("--config-dir", help="the daemon's storage config directory (@CONFIG@)")
     ap.add_argument("--run-dir", help="the daemon's storage run directory (@RUN@)")
+    ap.add_argument("--device", help="block device of a disk pool: @DEV@ and @DEVNAME@ in the scenario")
     ap.add_argument("scenario")
     a = ap.parse_args()
 
@@ -175,7 +216,7 @@ def main():
     st = os.stat(base)
     places = [(a.config_dir, "@CONFIG@"), (a.run_dir, "@RUN@")]
     norm = Normalizer(base, a.uid if a.uid is not None else st.st_uid, a.gid if a.gid is not None else st.st_gid,
-                      places)
+                      places, a.device)
 
     def subst(s):
         s = s.replace("@BASE@", base)
@@ -183,7 +224,9 @@ def main():
             s = s.replace("@CONFIG@", a.config_dir)
         if a.run_dir:
             s = s.replace("@RUN@", a.run_dir)
-        return s
+        if a.device:
+            s = s.replace("@DEV@", a.device).replace("@DEVNAME@", os.path.basename(a.device))
+        return substitute(norm, s, base)
 
     def control(action):
         if not a.control:
@@ -203,6 +246,43 @@ def main():
     env.pop("LIBVIRT_DEFAULT_URI", None)
 
     out = []
+    try:
+        run_scenario(a, norm, env, out, subst, control, log_seen)
+    finally:
+        release_loops(base, norm)
+    sys.stdout.write("".join(out))
+
+
+def attach_loop(base, norm, size):
+    image = os.path.join(base, "loop%d.img" % (len(norm.loops) + 1))
+    subprocess.run(["truncate", "-s", size, image], check=True)
+    p = subprocess.run(["losetup", "-f", "--show", image], check=True, capture_output=True, text=True)
+    dev = p.stdout.strip()
+    norm.loops.append((dev, "@LOOP@" if not norm.loops else "@LOOP%d@" % (len(norm.loops) + 1)))
+
+
+def release_loops(base, norm):
+    """Unmounts everything below base (innermost first), then detaches the loop devices."""
+    if not norm.loops:
+        return
+    prefix = os.path.realpath(base) + "/"
+    with open("/proc/self/mounts", encoding="utf-8") as fh:
+        targets = [line.split()[1].replace("\\040", " ") for line in fh]
+    for t in sorted((t for t in targets if t.startswith(prefix)), key=len, reverse=True):
+        subprocess.run(["umount", "-l", t], capture_output=True)
+    for dev, _ in norm.loops:
+        subprocess.run(["losetup", "-d", dev], capture_output=True)
+
+
+def substitute(norm, text, base):
+    text = text.replace("@BASE@", base)
+    for dev, placeholder in reversed(norm.loops):
+        text = text.replace(placeholder, dev)
+    return text
+
+
+def run_scenario(a, norm, env, out, subst, control, log_seen):
+    base = os.path.abspath(a.base)
     with open(a.scenario, encoding="utf-8") as fh:
         lines = fh.read().splitlines()
     i = 0
@@ -228,6 +308,11 @@ def main():
                 if pattern.search(msg):
                     out.append(norm.text("log: %s: %s\n" % (level, msg)))
             log_seen[0] = len(messages)
+            continue
+        if line.startswith("!loop "):
+            size = line[6:].strip()
+            attach_loop(base, norm, size)
+            out.append("$ loop: " + size + "\n")
             continue
         if line.startswith("!file "):
             name = subst(line[6:].strip())
@@ -276,7 +361,6 @@ def main():
             out.append("! TIMEOUT after %d s\n[exit -1]\n" % TIMEOUT)
             continue
         emit(out, norm.stdout(words[0], p.stdout), norm.text(p.stderr), p.returncode)
-    sys.stdout.write("".join(out))
 
 
 if __name__ == "__main__":

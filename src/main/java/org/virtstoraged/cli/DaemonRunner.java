@@ -20,7 +20,9 @@ import org.virtstoraged.server.SocketRole;
 import org.virtstoraged.server.WorkerPool;
 import org.virtstoraged.storage.StorageDriver;
 import org.virtstoraged.storage.backend.dir.DirPoolBackend;
+import org.virtstoraged.storage.backend.disk.DiskPoolBackend;
 import org.virtstoraged.storage.backend.logical.LogicalPoolBackend;
+import org.virtstoraged.storage.backend.fs.FileSystemPoolBackend;
 import org.virtstoraged.storage.command.ProcessCommandRunner;
 import sun.misc.Signal;
 
@@ -117,7 +119,10 @@ final class DaemonRunner {
         shutdown.add(driverLock::close);
         return StorageDriver.open(paths.storageConfigDir(), paths.storageAutostartDir(), stateDir,
                 List.of(new DirPoolBackend(new ProcessCommandRunner()),
-                        new LogicalPoolBackend(new ProcessCommandRunner())));
+                        FileSystemPoolBackend.fs(new ProcessCommandRunner()),
+                        FileSystemPoolBackend.netfs(new ProcessCommandRunner()),
+                        new LogicalPoolBackend(new ProcessCommandRunner()),
+                        new DiskPoolBackend(new ProcessCommandRunner())));
     }
 
     /** The pool definitions are re-read on SIGHUP, off the signal thread. */

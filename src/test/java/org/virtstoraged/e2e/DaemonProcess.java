@@ -21,6 +21,23 @@ final class DaemonProcess implements AutoCloseable {
     private Process process;
     private final Map<String, String> extraEnv = new HashMap<>();
 
+    /**
+     * Set by {@link #systemInMountNamespace}: the daemon runs as root in system mode inside its own mount
+     * namespace (unshare -m) with empty tmpfs over /run, /etc/libvirt, /var/lib/libvirt, /var/cache/libvirt and
+     * /var/log/libvirt, so it neither reads nor changes the host's; clients reach its socket through
+     * /proc/PID/root. For pools that need root, such as disk pools on a loop device.
+     */
+    private boolean systemNamespace;
+
+    static final List<String> NAMESPACE_TMPFS =
+            List.of("/run", "/etc/libvirt", "/var/lib/libvirt", "/var/cache/libvirt", "/var/log/libvirt");
+
+    static DaemonProcess systemInMountNamespace(Path home) throws IOException {
+        DaemonProcess d = new DaemonProcess(home);
+        d.systemNamespace = true;
+        return d;
+    }
+
     DaemonProcess(Path home) throws IOException {
         this.home = home;
         Files.createDirectories(runtimeDir());
@@ -46,6 +63,9 @@ final class DaemonProcess implements AutoCloseable {
 
     /** $XDG_RUNTIME_DIR/libvirt/virtstoraged-sock */
     Path socket() {
+        if (systemNamespace) {
+            return Path.of("/proc/" + process().pid() + "/root/run/libvirt/virtstoraged-sock");
+        }
         return runtimeDir().resolve("libvirt/virtstoraged-sock");
     }
 
@@ -58,6 +78,9 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     String uri() {
+        if (systemNamespace) {
+            return "storage:///system?socket=" + socket();
+        }
         return "storage:///session?socket=" + socket();
     }
 
@@ -77,13 +100,19 @@ final class DaemonProcess implements AutoCloseable {
         env.put("XDG_CONFIG_HOME", configDir().toString());
         env.put("HOME", home.toString());
         // we run as root in CI: force the session daemon, as an unprivileged user would get
-        env.put("VIRTSTORAGED_MODE", "session");
+        env.put("VIRTSTORAGED_MODE", systemNamespace ? "system" : "session");
         env.putAll(extraEnv);
         return env;
     }
 
     List<String> command(String... args) {
-        List<String> argv = new ArrayList<>(List.of(javaBinary(), "-jar", jar()));
+        List<String> argv = new ArrayList<>();
+        if (systemNamespace) {
+            argv.addAll(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
+                    "for d in " + String.join(" ", NAMESPACE_TMPFS) + "; do mkdir -p \"$d\" && "
+                            + "mount -t tmpfs tmpfs \"$d\" || exit 1; done; exec \"$@\"", "sh"));
+        }
+        argv.addAll(List.of(javaBinary(), "-jar", jar()));
         argv.addAll(List.of(args));
         return argv;
     }

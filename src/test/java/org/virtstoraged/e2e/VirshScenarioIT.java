@@ -110,11 +110,11 @@ class VirshScenarioIT {
 
     /**
      * The one deliberate difference: libvirtd 9.0 has the fs/netfs/logical/disk/iscsi/scsi/mpath backends,
-     * this daemon only dir and logical, so pool-capabilities says supported='no' for every other type, as libvirt's own
-     * virStoragePoolCapsFormat does for a backend that is not loaded (the rest of each element is static).
+     * this daemon only those of LoadedBackends, so pool-capabilities says supported='no' for every other type,
+     * as libvirt's own virStoragePoolCapsFormat does for a backend that is not loaded.
      */
     static String withOnlyDirBackend(String transcript) {
-        return transcript.replaceAll("<pool type='(?!dir'|logical')([a-z-]+)' supported='yes'>", "<pool type='$1' supported='no'>");
+        return LoadedBackends.poolCapabilities(transcript);
     }
 
     static String unifiedDiff(Path expected, Path actual) throws Exception {

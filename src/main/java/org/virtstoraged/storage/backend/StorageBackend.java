@@ -1,5 +1,6 @@
 package org.virtstoraged.storage.backend;
 
+import java.util.Optional;
 import java.util.Set;
 import org.virtstoraged.storage.model.PoolDefinition;
 import org.virtstoraged.storage.model.PoolType;
@@ -80,6 +81,16 @@ public interface StorageBackend {
 
     default void resizeVol(PoolDefinition pool, VolumeDefinition volume, long capacity, int flags) {
         throw new UnsupportedOperationException("resizeVol");
+    }
+
+    /**
+     * For a backend that changes the whole pool while it creates or deletes a volume (libvirt's disk backend
+     * re-reads the partition table then, even when the operation fails): the pool's definition and volumes
+     * as the backend left them, for the driver to take over after createVol and deleteVol. Empty for the
+     * backends whose pool the driver updates itself.
+     */
+    default Optional<RefreshedPool> changedPool(PoolDefinition pool) {
+        return Optional.empty();
     }
 
     /** Wipes the volume and returns its definition as found on disk afterwards. */

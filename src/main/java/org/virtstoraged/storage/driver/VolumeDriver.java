@@ -182,9 +182,17 @@ public final class VolumeDriver {
                 throw VirException.of(ErrorCode.NO_SUPPORT, ErrorDomain.STORAGE,
                         "storage pool does not support volume creation");
             }
-            VolumeDefinition placed = backend.createVol(pool.definition(), requested.withKey(null));
-            VolumeEntry entry = new VolumeEntry(placed);
-            pool.addVolume(entry);
+            VolumeDefinition placed;
+            try {
+                placed = backend.createVol(pool.definition(), requested.withKey(null));
+            } finally {
+                takeChangedPool(backend, pool);
+            }
+            VolumeEntry entry = pool.volume(placed.name()).orElse(null);
+            if (entry == null) {
+                entry = new VolumeEntry(placed);
+                pool.addVolume(entry);
+            }
             if (backend.supports(Operation.BUILD_VOL)) {
                 runJob(pool, entry, null, () -> backend.buildVol(pool.definition(), placed, flags));
             }
@@ -302,6 +310,33 @@ public final class VolumeDriver {
         }
     }
 
+    /**
+     * Takes over the pool as a backend that changes it during createVol/deleteVol left it (the disk backend):
+     * sizes, free extents and volumes; entries of volumes still there keep their job marks.
+     */
+    private static void takeChangedPool(StorageBackend backend, PoolObject pool) {
+        backend.changedPool(pool.definition()).ifPresent(changed -> {
+            pool.setDefinition(changed.definition());
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (VolumeDefinition v : changed.volumes()) {
+                names.add(v.name());
+            }
+            for (VolumeEntry old : List.copyOf(pool.volumes())) {
+                if (!names.contains(old.name())) {
+                    pool.removeVolume(old.name());
+                }
+            }
+            for (VolumeDefinition v : changed.volumes()) {
+                Optional<VolumeEntry> existing = pool.volume(v.name());
+                if (existing.isPresent()) {
+                    existing.get().update(v);
+                } else {
+                    pool.addVolume(new VolumeEntry(v));
+                }
+            }
+        });
+    }
+
     // ---- delete, resize, wipe ------------------------------------------------------------------
 
     public void delete(VolRef ref, int flags) {
@@ -319,10 +354,16 @@ public final class VolumeDriver {
             throw VirException.of(ErrorCode.NO_SUPPORT, ErrorDomain.STORAGE,
                     "storage pool does not support vol deletion");
         }
-        backend.deleteVol(pool.definition(), volume.definition(), flags);
         if (pool.definition().type() == PoolType.DISK) {
+            // the disk backend re-reads the pool, the volume's partition included
+            try {
+                backend.deleteVol(pool.definition(), volume.definition(), flags);
+            } finally {
+                takeChangedPool(backend, pool);
+            }
             return;
         }
+        backend.deleteVol(pool.definition(), volume.definition(), flags);
         if (updatePoolSizes) {
             DriverState.account(pool, -volume.definition().allocation());
         }

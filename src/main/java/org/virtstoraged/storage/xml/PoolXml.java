@@ -1,6 +1,11 @@
 package org.virtstoraged.storage.xml;
 
+import java.util.List;
+import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.storage.model.PoolDefinition;
+import org.virtstoraged.storage.model.PoolSource;
+import org.virtstoraged.storage.model.PoolType;
+import org.virtstoraged.storage.xml.binding.PoolSourceElement;
 
 /** Storage pool XML as libvirt 9.0 reads and writes it (virStoragePoolDefParseString / virStoragePoolDefFormat). */
 public final class PoolXml {
@@ -28,5 +33,20 @@ public final class PoolXml {
     /** The pool's XML exactly as libvirt writes it, ending with a newline. */
     public static String format(PoolDefinition def) {
         return PoolXmlFormatter.format(def);
+    }
+
+    /**
+     * virStoragePoolDefParseSourceString: a find-pool-sources specification, a {@code <source>} document read
+     * as the source of a pool of the given type.
+     */
+    public static PoolSource parseSourceString(String xml, PoolType type) {
+        PoolSourceElement src = XmlInput.read(xml, "source", PoolSourceElement.class,
+                "(storage_source_specification)", ErrorDomain.STORAGE);
+        return PoolSourceParser.parse(src, type).build();
+    }
+
+    /** virStoragePoolSourceListFormat: {@code <sources>} with each source as a pool of that type writes it. */
+    public static String formatSourceList(PoolType type, List<PoolSource> sources) {
+        return PoolXmlFormatter.formatSourceList(type, sources);
     }
 }

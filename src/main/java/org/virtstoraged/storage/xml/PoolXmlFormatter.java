@@ -30,6 +30,14 @@ final class PoolXmlFormatter {
         return f.out.toString();
     }
 
+    static String formatSourceList(PoolType type, java.util.List<PoolSource> sources) {
+        PoolXmlFormatter f = new PoolXmlFormatter();
+        f.line(0, "<sources>");
+        sources.forEach(source -> f.source(source, type));
+        f.line(0, "</sources>");
+        return f.out.toString();
+    }
+
     private void pool(PoolDefinition def) {
         boolean mountOptions = PoolTypeRules.readsMountOptions(def.type()) && !def.mountOptions().isEmpty();
         boolean rbdOptions = PoolTypeRules.readsRbdOptions(def.type()) && !def.rbdConfigOptions().isEmpty();

@@ -37,8 +37,8 @@ import org.virtstoraged.storage.model.VolumeType;
  */
 public final class DirPoolBackend implements StorageBackend {
     private static final Logger LOG = Logger.getLogger(DirPoolBackend.class);
-    static final int BUILD_OVERWRITE = 1 << 2;
-    static final int BUILD_NO_OVERWRITE = 1 << 3;
+    static final int BUILD_NO_OVERWRITE = 1 << 2;
+    static final int BUILD_OVERWRITE = 1 << 3;
 
     private final CommandRunner runner;
     private final VolumeProbe probe;

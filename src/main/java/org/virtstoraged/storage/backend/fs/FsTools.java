@@ -1,0 +1,43 @@
+package org.virtstoraged.storage.backend.fs;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The programs the fs and netfs backends run, at the absolute paths Debian's libvirt 9.0 was built with (its
+ * storage_backend_fs module runs /bin/mount, /bin/umount, /sbin/mkfs and /sbin/showmount; those paths appear
+ * in its "Child process (...)" errors), and how a program is looked up in PATH (virFindFileInPath: mkfs is
+ * checked for before formatting, gluster is only used when found).
+ *
+ * @param which a program name or absolute path to the absolute path of an executable, or empty
+ */
+public record FsTools(String mount, String umount, String mkfs, String showmount,
+        Function<String, Optional<String>> which) {
+    public static final FsTools DEBIAN = new FsTools("/bin/mount", "/bin/umount", "/sbin/mkfs", "/sbin/showmount",
+            FsTools::findInPath);
+
+    /** g_find_program_in_path: an absolute name is taken when executable, any other is searched in PATH. */
+    static Optional<String> findInPath(String name) {
+        if (name.startsWith("/")) {
+            Path p = Path.of(name);
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(name) : Optional.empty();
+        }
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return Optional.of(candidate.toAbsolutePath().normalize().toString());
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,145 @@
+package org.virtstoraged.storage.backend.fs;
+
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathFactory;
+import org.jboss.logging.Logger;
+import org.virtstoraged.error.ErrorCode;
+import org.virtstoraged.error.ErrorDomain;
+import org.virtstoraged.error.VirException;
+import org.virtstoraged.storage.command.CommandResult;
+import org.virtstoraged.storage.command.CommandRunner;
+import org.virtstoraged.storage.model.PoolHost;
+import org.virtstoraged.storage.model.PoolSource;
+import org.virtstoraged.storage.model.PoolType;
+import org.virtstoraged.storage.xml.PoolXml;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+
+/**
+ * find-storage-pool-sources for netfs (virStorageBackendFileSystemNetFindPoolSources): the NFS exports of the
+ * host from {@code showmount --no-headers --exports HOST}, then its gluster volumes from
+ * {@code gluster --xml --log-file=/dev/null volume info all --remote-host=HOST} when the gluster tool is
+ * installed; an error only when both find nothing usable.
+ */
+public final class NetfsSourceFinder {
+    private static final Logger LOG = Logger.getLogger(NetfsSourceFinder.class);
+    /** One export per line: its directory (which may contain spaces), blanks, then the allowed clients. */
+    private static final Pattern EXPORT_LINE = Pattern.compile("^(/.*\\S) +\\S+$");
+
+    private final CommandRunner runner;
+    private final FsTools tools;
+
+    public NetfsSourceFinder(CommandRunner runner, FsTools tools) {
+        this.runner = runner;
+        this.tools = tools;
+    }
+
+    public String find(String sourceSpec, int flags) {
+        if (flags != 0) {
+            throw VirException.unsupportedFlags(ErrorDomain.STORAGE,
+                    "virStorageBackendFileSystemNetFindPoolSources", flags);
+        }
+        if (sourceSpec == null) {
+            throw VirException.of(ErrorCode.INVALID_ARG, ErrorDomain.STORAGE,
+                    "hostname must be specified for netfs sources");
+        }
+        PoolSource spec = PoolXml.parseSourceString(sourceSpec, PoolType.NETFS);
+        if (spec.hosts().size() != 1) {
+            throw VirException.of(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.STORAGE,
+                    "Expected exactly 1 host for the storage pool");
+        }
+        String host = spec.hosts().get(0).name();
+        List<PoolSource> found = new ArrayList<>();
+        boolean nfsOk = findNfs(host, found);
+        int gluster = findGluster(host, found);
+        if (!nfsOk && gluster == 0) {
+            throw VirException.of(ErrorCode.OPERATION_FAILED, ErrorDomain.STORAGE,
+                    "no storage pools were found on host '%s'", host);
+        }
+        return PoolXml.formatSourceList(PoolType.NETFS, found);
+    }
+
+    /** The showmount part (virCommandRunRegex): false when the command failed or an export was unusable. */
+    boolean findNfs(String host, List<PoolSource> found) {
+        List<String> argv = List.of(tools.showmount(), "--no-headers", "--exports", host);
+        CommandResult r = runner.run(argv);
+        if (!r.succeeded()) {
+            LOG.debugf("%s failed (%d): %s", argv, r.exitCode(), r.stderr());
+            return false;
+        }
+        for (String line : r.stdout().split("\n")) {
+            Matcher m = EXPORT_LINE.matcher(line);
+            if (!m.matches()) {
+                continue;
+            }
+            String path = m.group(1);
+            if (path.endsWith("/")) {
+                // libvirt: "invalid netfs path (ends in /)"; the exports already listed are kept
+                LOG.debugf("invalid netfs path (ends in /): %s", path);
+                return false;
+            }
+            found.add(PoolSource.builder().hosts(List.of(new PoolHost(host, 0))).dir(path).format("nfs").build());
+        }
+        return true;
+    }
+
+    /** virStorageBackendFindGlusterPoolSources without reporting a missing tool: the number of volumes found. */
+    int findGluster(String host, List<PoolSource> found) {
+        Optional<String> gluster = tools.which().apply("gluster");
+        if (gluster.isEmpty()) {
+            return 0;
+        }
+        List<String> argv = List.of(gluster.get(), "--xml", "--log-file=/dev/null", "volume", "info", "all",
+                "--remote-host=" + host);
+        CommandResult r = runner.run(argv);
+        if (!r.succeeded()) {
+            // libvirt runs it with an exit-status pointer: a failing gluster is no error, just no volumes
+            return 0;
+        }
+        NodeList volumes = volumes(r.stdout());
+        for (int i = 0; i < volumes.getLength(); i++) {
+            String name = childText((Element) volumes.item(i), "name");
+            if (name == null || name.isEmpty()) {
+                throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.STORAGE,
+                        "failed to extract gluster volume name");
+            }
+            found.add(PoolSource.builder().hosts(List.of(new PoolHost(host, 0))).dir(name).format("glusterfs")
+                    .build());
+        }
+        return volumes.getLength();
+    }
+
+    private static NodeList volumes(String xml) {
+        try {
+            DocumentBuilderFactory dbf = DocumentBuilderFactory.newInstance();
+            dbf.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            Document doc = dbf.newDocumentBuilder().parse(new InputSource(new StringReader(xml)));
+            return (NodeList) XPathFactory.newInstance().newXPath().evaluate("//volumes/volume", doc,
+                    XPathConstants.NODESET);
+        } catch (Exception e) {
+            throw VirException.of(ErrorCode.XML_ERROR, ErrorDomain.NONE, "(gluster_cli_output): %s",
+                    e.getMessage());
+        }
+    }
+
+    /** XPath string(./name): the text of the first name child, or null. */
+    private static String childText(Element volume, String name) {
+        for (org.w3c.dom.Node n = volume.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getTagName().equals(name)) {
+                return e.getTextContent();
+            }
+        }
+        return null;
+    }
+}
