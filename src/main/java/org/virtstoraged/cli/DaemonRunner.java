@@ -24,6 +24,9 @@ import org.virtstoraged.storage.backend.disk.DiskPoolBackend;
 import org.virtstoraged.storage.backend.logical.LogicalPoolBackend;
 import org.virtstoraged.storage.backend.fs.FileSystemPoolBackend;
 import org.virtstoraged.storage.command.ProcessCommandRunner;
+import org.virtstoraged.systemd.ProcessEnvironment;
+import org.virtstoraged.systemd.SdNotify;
+import org.virtstoraged.systemd.SocketActivation;
 import sun.misc.Signal;
 
 /**
@@ -74,14 +77,19 @@ final class DaemonRunner {
             throw new StartupException(StartupException.INIT, "Can't initialize logging: " + e.getMessage());
         }
         StorageDriver storage = openStorage();
-        DaemonServer server = new DaemonServer(vertx, privileged, endpoints(cfg), clientSettings(cfg), storage, workers,
+        SocketActivation activation = takeActivation();
+        List<DaemonServer.Endpoint> endpoints = activation == null ? endpoints(cfg) : activatedEndpoints(activation);
+        DaemonServer server = new DaemonServer(vertx, privileged, endpoints, clientSettings(cfg), storage, workers,
                 cfg, logging);
         server.setAutoShutdown(timeoutSeconds);
         try {
             server.start();
         } catch (Exception e) {
+            LOG.debug("the sockets failed", e);
             shutdown.runAll();
-            throw new StartupException(StartupException.INIT, "Failed to start the daemon's sockets: " + e.getMessage());
+            // libvirt: daemonSetupNetworking failed (e.g. an unknown unix_sock_group), VIR_DAEMON_ERR_NETWORK
+            throw new StartupException(StartupException.NETWORK, e instanceof org.virtstoraged.error.VirException
+                    ? e.getMessage() : "Failed to start the daemon's sockets: " + e.getMessage());
         }
         shutdown.add(server::stop);
         Signal.handle(new Signal("HUP"), sig -> reload(server, storage));
@@ -92,6 +100,10 @@ final class DaemonRunner {
         reloader.start();
         shutdown.add(reloader::stop);
         onReady.run();
+        // sd_notify(3), as libvirt's daemons: READY=1 once serving; STOPPING=1 (ours) first thing at shutdown
+        SdNotify notify = SdNotify.fromEnvironment();
+        notify.send("READY=1");
+        shutdown.add(() -> notify.send("STOPPING=1"));
         Quarkus.waitForExit();
         shutdown.runAll();
         return 0;
@@ -182,6 +194,45 @@ final class DaemonRunner {
         list.add(new DaemonServer.Endpoint(paths.socket(), SocketRole.RW, cfg.unixSockRwPerms()));
         paths.readOnlySocket().ifPresent(p -> list.add(new DaemonServer.Endpoint(p, SocketRole.RO, cfg.unixSockRoPerms())));
         paths.adminSocket().ifPresent(p -> list.add(new DaemonServer.Endpoint(p, SocketRole.ADMIN, cfg.unixSockAdminPerms())));
+        return list;
+    }
+
+    /**
+     * Listening sockets passed by socket activation (libvirt's virSystemdGetActivation), or null to bind
+     * our own. The LISTEN_* variables are removed once they were meant for us, as sd_listen_fds(3) does.
+     */
+    private static SocketActivation takeActivation() {
+        SocketActivation.Outcome outcome = SocketActivation.parse(System.getenv(), ProcessHandle.current().pid());
+        if (outcome.consumed()) {
+            ProcessEnvironment.unset(SocketActivation.VARIABLES);
+        }
+        outcome.error().ifPresent(msg -> LOG.error(msg));
+        return outcome.activation().orElse(null);
+    }
+
+    /**
+     * The services on passed sockets, by their .socket unit names. As libvirt: a name that was not
+     * passed gets no socket at all, and a passed socket no service takes is fatal.
+     */
+    private List<DaemonServer.Endpoint> activatedEndpoints(SocketActivation act) throws StartupException {
+        List<DaemonServer.Endpoint> list = new ArrayList<>();
+        for (int fd : act.claim(VirtstoragedCommand.NAME + ".socket")) {
+            list.add(DaemonServer.Endpoint.inherited(paths.socket(), SocketRole.RW, fd));
+        }
+        if (paths.readOnlySocket().isPresent()) {
+            for (int fd : act.claim(VirtstoragedCommand.NAME + "-ro.socket")) {
+                list.add(DaemonServer.Endpoint.inherited(paths.readOnlySocket().get(), SocketRole.RO, fd));
+            }
+        }
+        if (paths.adminSocket().isPresent()) {
+            for (int fd : act.claim(VirtstoragedCommand.NAME + "-admin.socket")) {
+                list.add(DaemonServer.Endpoint.inherited(paths.adminSocket().get(), SocketRole.ADMIN, fd));
+            }
+        }
+        if (!act.unclaimed().isEmpty()) {
+            LOG.debugf("unclaimed activation sockets: %s", act.unclaimed());
+            throw new StartupException(StartupException.NETWORK, "Some activation file descriptors are unclaimed");
+        }
         return list;
     }
 

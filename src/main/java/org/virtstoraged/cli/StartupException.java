@@ -6,6 +6,8 @@ final class StartupException extends Exception {
     static final int PIDFILE = 1;
     static final int RUNDIR = 2;
     static final int INIT = 3;
+    /** VIR_DAEMON_ERR_NETWORK: the listening sockets could not be set up. */
+    static final int NETWORK = 6;
     /** EXIT_FAILURE: what libvirt exits with for a bad command line or configuration. */
     static final int FAILURE = 1;
 

@@ -19,6 +19,14 @@ public final class ClientContext {
     private volatile boolean readOnly;
     private volatile boolean closeCallbackRegistered;
     private volatile boolean closeRequested;
+    // authentication (auth_unix_rw / auth_unix_ro): the socket's method, and whether it is done
+    private volatile int authType = AUTH_TYPE_NONE;
+    private volatile boolean authenticated = true;
+    private volatile Runnable onAuthenticated = () -> { };
+
+    /** remote_auth_type values: REMOTE_AUTH_NONE and REMOTE_AUTH_POLKIT. */
+    public static final int AUTH_TYPE_NONE = 0;
+    public static final int AUTH_TYPE_POLKIT = 2;
 
     public ClientContext(long id, boolean readOnlySocket, PeerCredentials peer, Runnable startKeepalive) {
         this(id, readOnlySocket, peer, startKeepalive, ClientTransport.DETACHED);
@@ -32,6 +40,31 @@ public final class ClientContext {
         this.startKeepalive = startKeepalive;
         this.readOnly = readOnlySocket;
         this.transport = transport;
+    }
+
+    /**
+     * The socket requires this authentication (remote_auth_type) before any call other than the
+     * AUTH_* ones; the action runs once the client has authenticated.
+     */
+    public void requireAuth(int type, Runnable whenAuthenticated) {
+        this.authType = type;
+        this.authenticated = type == AUTH_TYPE_NONE;
+        this.onAuthenticated = whenAuthenticated;
+    }
+
+    public int authType() {
+        return authType;
+    }
+
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    void markAuthenticated() {
+        if (!authenticated) {
+            authenticated = true;
+            onAuthenticated.run();
+        }
     }
 
     /** The connection, for what a procedure sends after its reply (events, stream data). */

@@ -7,6 +7,8 @@ import java.util.concurrent.Executor;
 import org.virtstoraged.rpc.remote.ProcedureInfo;
 import org.virtstoraged.rpc.remote.RemoteProcedures;
 import org.virtstoraged.rpc.remote.RemoteProgram;
+import org.virtstoraged.rpc.wire.MessageHeader;
+import org.virtstoraged.rpc.xdr.XdrDecoder;
 import org.virtstoraged.storage.StorageDriver;
 
 /**
@@ -29,13 +31,51 @@ public final class RemoteProcedureTable {
 
     Procedure lookup(int number) {
         Procedure p = implemented.get(number);
-        if (p != null) {
-            return p;
+        if (p == null) {
+            p = RemoteProcedures.find(number).<Procedure>map(info -> (client, args) -> {
+                ConnectionGuard.check(client, info);
+                return Uni.createFrom().failure(ConnectionGuard.unsupported(info));
+            }).orElse(null);
         }
-        return RemoteProcedures.find(number).<Procedure>map(info -> (client, args) -> {
-            ConnectionGuard.check(client, info);
-            return Uni.createFrom().failure(ConnectionGuard.unsupported(info));
-        }).orElse(null);
+        return p == null ? null : guarded(number, p);
+    }
+
+    /** Procedures a client may call before it has authenticated (libvirt clears needAuth for these). */
+    private static final java.util.Set<Integer> NO_AUTH_NEEDED = java.util.Set.of(66, 67, 68, 69, 70);
+
+    /**
+     * What libvirt checks before a procedure runs: authentication (virNetServerProgramDispatchCall:
+     * "authentication required"), then, for a read-only client, the API's read-only check, which comes
+     * right after the connection check.
+     */
+    private static Procedure guarded(int number, Procedure p) {
+        boolean writes = ReadOnlyAccess.of(number) == ReadOnlyAccess.Access.READ_WRITE;
+        boolean needsAuth = !NO_AUTH_NEEDED.contains(number);
+        return new Procedure() {
+            @Override
+            public Uni<byte[]> call(ClientContext client, XdrDecoder args) {
+                check(client);
+                return p.call(client, args);
+            }
+
+            // stream procedures need the call's header: pass it through
+            @Override
+            public Uni<byte[]> call(ClientContext client, MessageHeader header, XdrDecoder args) {
+                check(client);
+                return p.call(client, header, args);
+            }
+
+            private void check(ClientContext client) {
+                if (needsAuth && !client.authenticated()) {
+                    throw CallDispatcher.rpcError("%s", "authentication required");
+                }
+                if (writes && client.isReadOnly()) {
+                    ProcedureInfo info = RemoteProcedures.find(number).orElseThrow();
+                    ConnectionGuard.check(client, info);
+                    ReadOnlyAccess.check(client, info);
+                }
+            }
+        };
     }
 
     /** Fails the call as libvirt would when the client's connection cannot serve this procedure. */

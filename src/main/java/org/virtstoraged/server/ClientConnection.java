@@ -42,6 +42,7 @@ final class ClientConnection implements ClientTransport {
     private final io.vertx.core.Context eventLoop;
     private final Thread loopThread;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final FrameReader parser = new FrameReader(this::onFrame, this::protocolViolation);
     private final java.util.Queue<Runnable> drainActions = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private int readPauses;
     private volatile boolean closed;
@@ -63,7 +64,7 @@ final class ClientConnection implements ClientTransport {
         // the socket's own event loop: drain handlers must be set there, not on some other context
         this.eventLoop = vertx.getOrCreateContext();
         this.loopThread = Thread.currentThread();
-        socket.handler(new FrameReader(this::onFrame, this::protocolViolation));
+        socket.handler(parser);
         // room for a few large stream packets in flight before a download waits for the socket to drain
         socket.setWriteQueueMaxSize(SEND_QUEUE_HIGH_WATER);
         socket.closeHandler(v -> onClosed());
@@ -231,6 +232,8 @@ final class ClientConnection implements ClientTransport {
     public synchronized void pauseReading() {
         if (readPauses++ == 0 && !closed) {
             socket.pause();
+            // frames already read from the socket wait in the parser too (max_client_requests)
+            parser.pause();
         }
     }
 
@@ -244,6 +247,7 @@ final class ClientConnection implements ClientTransport {
         synchronized (this) {
             if (readPauses > 0 && --readPauses == 0 && !closed) {
                 socket.resume();
+                parser.resume();
             }
         }
     }

@@ -97,6 +97,12 @@ final class ClientRegistry {
         return (int) clients.values().stream().filter(c -> (c.role() == SocketRole.ADMIN) == admin).count();
     }
 
+    /** Clients of the main server still authenticating (libvirt's nclients_unauth). */
+    synchronized int unauthenticated() {
+        return (int) clients.values().stream()
+                .filter(c -> c.role() != SocketRole.ADMIN && !c.context().authenticated()).count();
+    }
+
     synchronized int count() {
         return clients.size();
     }

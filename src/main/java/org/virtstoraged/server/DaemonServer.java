@@ -25,7 +25,15 @@ public final class DaemonServer implements AdminDaemon {
     private static final Logger LOG = Logger.getLogger(DaemonServer.class);
 
     /** One socket to listen on: where, for what, with which file mode (octal string). */
-    public record Endpoint(Path path, SocketRole role, String mode) {
+    public record Endpoint(Path path, SocketRole role, String mode, int inheritedFd) {
+        public Endpoint(Path path, SocketRole role, String mode) {
+            this(path, role, mode, -1);
+        }
+
+        /** A socket passed by socket activation, already listening (path: where its unit put it). */
+        public static Endpoint inherited(Path path, SocketRole role, int fd) {
+            return new Endpoint(path, role, null, fd);
+        }
     }
 
     private final Vertx vertx;
@@ -62,7 +70,13 @@ public final class DaemonServer implements AdminDaemon {
                         r -> r != SocketRole.ADMIN));
         this.logging = logging;
         this.admin = new AdminProcedures(this, adminWorkers).dispatcher();
-        clients.admissions(n -> n >= servers.get(1).maxClients, n -> n >= servers.get(0).maxClients);
+        // libvirt's virNetServerCheckLimits: a server takes no new client while at max_clients, or while
+        // max_anonymous_clients (0: no limit) clients are still authenticating
+        clients.admissions(n -> n >= servers.get(1).maxClients || (servers.get(1).maxUnauthClients > 0
+                && clients.unauthenticated() >= servers.get(1).maxUnauthClients), n -> n >= servers.get(0).maxClients);
+        this.config = config;
+        this.adminSettings = new ClientSettings((int) Math.min(Integer.MAX_VALUE, config.adminMaxClientRequests()),
+                config.adminKeepaliveInterval(), (int) Math.min(Integer.MAX_VALUE, config.adminKeepaliveCount()));
         long euid = effectiveUid();
         // libvirt's remoteAdmClientNew: only the daemon's own user may administer it
         clients.allow(c -> c.role() != SocketRole.ADMIN || c.context().peer().uid() < 0 || c.context().peer().uid() == euid);
@@ -73,6 +87,9 @@ public final class DaemonServer implements AdminDaemon {
     public static final String ADMIN_SERVER = "admin";
 
     private final List<ServerSide> servers;
+    // socket group, authentication, listen backlog and the admin socket's client settings (admin_*)
+    private final DaemonConfig config;
+    private final ClientSettings adminSettings;
     private final WorkerPool adminWorkers;
     private final LoggingControl logging;
     private volatile int autoShutdownSeconds;
@@ -176,7 +193,12 @@ public final class DaemonServer implements AdminDaemon {
         List<Future<Void>> started = new ArrayList<>();
         for (Endpoint e : endpoints) {
             List<CallDispatcher> programs = e.role() == SocketRole.ADMIN ? List.of(admin) : List.of(remote);
-            SocketListener l = new SocketListener(vertx, e.path(), e.role(), e.mode(), programs, () -> settings, clients);
+            boolean adm = e.role() == SocketRole.ADMIN;
+            SocketListener l = new SocketListener(vertx, e.path(), e.role(), e.mode(), programs,
+                    adm ? () -> adminSettings : () -> settings, clients, e.inheritedFd())
+                    .options(config.unixSockGroup(), adm ? DaemonConfig.AuthMethod.NONE
+                            : e.role() == SocketRole.RO ? config.authUnixRo() : config.authUnixRw(),
+                            (int) Math.min(Integer.MAX_VALUE, adm ? config.adminMaxQueuedClients() : config.maxQueuedClients()));
             listeners.add(l);
             started.add(l.start());
         }
@@ -187,7 +209,8 @@ public final class DaemonServer implements AdminDaemon {
             Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
             throw cause instanceof Exception c ? c : ex;
         }
-        LOG.infof("listening on %s", endpoints.stream().map(e -> e.path().toString()).toList());
+        LOG.infof("listening on %s", endpoints.stream()
+                .map(e -> e.inheritedFd() >= 0 ? e.path() + " (fd " + e.inheritedFd() + ")" : e.path().toString()).toList());
     }
 
     public void stop() {

@@ -10,7 +10,8 @@ import org.virtstoraged.rpc.wire.WireLimits;
  * Cuts a client's byte stream into messages: the length word, then that many bytes less the word. Each
  * message body is copied once, from the socket's buffers straight into an array of its exact size (a
  * volume upload's 256 KiB stream packets pass through here at disk speed). A bad length word is reported
- * and nothing more is read.
+ * and nothing more is read. While paused (the client has max_client_requests calls running) complete
+ * messages wait here; the socket is paused too, so at most one chunk's worth waits.
  */
 final class FrameReader implements Handler<Buffer> {
     private final Consumer<byte[]> messages;
@@ -20,6 +21,8 @@ final class FrameReader implements Handler<Buffer> {
     private byte[] body;
     private int bodyHave;
     private boolean broken;
+    private final java.util.ArrayDeque<byte[]> held = new java.util.ArrayDeque<>();
+    private volatile boolean paused;
 
     FrameReader(Consumer<byte[]> messages, Consumer<String> violation) {
         this.messages = messages;
@@ -58,8 +61,29 @@ final class FrameReader implements Handler<Buffer> {
             if (bodyHave == body.length) {
                 byte[] message = body;
                 body = null;
-                messages.accept(message);
+                deliver(message);
             }
+        }
+    }
+
+    private void deliver(byte[] message) {
+        if (paused || !held.isEmpty()) {
+            held.add(message);
+        } else {
+            messages.accept(message);
+        }
+    }
+
+    /** Holds complete messages back; may be called from any thread. */
+    void pause() {
+        paused = true;
+    }
+
+    /** Delivers what was held, until paused again; on the event loop only. */
+    void resume() {
+        paused = false;
+        while (!paused && !held.isEmpty()) {
+            messages.accept(held.poll());
         }
     }
 }
