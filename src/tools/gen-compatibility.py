@@ -23,7 +23,7 @@ STATUS = {
          "discovery\"; iscsi/scsi/mpath: \"missing backend\"", f"{SCEN}#05, {PY}, e2e/FsPoolIT, e2e/LogicalPoolIT"),
     77: ("done: every pool type of libvirt 9.0 is accepted and formatted byte for byte", f"{STORAGE_TESTS}, e2e/PoolXmlCorpusIT"),
     208: ("done: offset/length window, sparse (STREAM_HOLE), abort, libvirt's errors", "e2e/VolumeStreamIT"),
-    209: ("done: offset/length window, sparse (holes found as all-zero blocks: no SEEK_HOLE in Java)",
+    209: ("done: offset/length window, sparse (holes from FIEMAP via filefrag -e -s; all-zero blocks where that fails)",
           "e2e/VolumeStreamIT"),
     368: ("done: lifecycle and refresh, per-pool filter, libvirt's callback ids and errors",
           "e2e/StoragePoolEventsIT, dispatch/StoragePoolEventsTest"),

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,6 +16,7 @@ import org.virtstoraged.error.VirException;
 import org.virtstoraged.rpc.wire.MessageHeader;
 import org.virtstoraged.rpc.wire.MessageStatus;
 import org.virtstoraged.rpc.wire.MessageType;
+import org.virtstoraged.storage.backend.ExtentMap;
 import org.virtstoraged.storage.backend.VolumeStreamFile;
 
 /**
@@ -163,7 +165,15 @@ final class DownloadStream implements StreamPackets.Handler {
     private void produce() {
         try {
             if (file.sparse() && file.mayHaveHoles()) {
-                produceSparse();
+                Optional<ExtentMap> map = file.dataMap();
+                if (closed) {
+                    return;
+                }
+                if (map.isPresent()) {
+                    produceMapped(map.get());
+                } else {
+                    produceSparse(file.offset(), file.limit(), 0);
+                }
             } else {
                 produceDense();
             }
@@ -205,13 +215,71 @@ final class DownloadStream implements StreamPackets.Handler {
         }
     }
 
-    /** Data runs go out as data packets, runs of zero blocks as one hole each, merged across chunks. */
-    private void produceSparse() throws IOException, InterruptedException {
-        long pos = file.offset();
-        long remaining = file.limit();
+    /**
+     * As libvirt's SEEK_DATA/SEEK_HOLE walk: the map's data ranges within the window are read and sent as
+     * data packets, its holes go out as one STREAM_HOLE each without being read. Past the size the file had
+     * when it was mapped (it grew since), the zero-block scan takes over.
+     */
+    private void produceMapped(ExtentMap map) throws IOException, InterruptedException {
+        long start = file.offset();
+        long windowEnd = start + Math.min(file.limit(), Long.MAX_VALUE - start);
+        long mapEnd = Math.min(windowEnd, map.size());
+        FileChannel channel = file.channel();
+        long pos = start;
+        long hole = 0;
+        for (ExtentMap.Range r : map.data()) {
+            if (closed || pos >= mapEnd) {
+                break;
+            }
+            if (r.end() <= pos) {
+                continue;
+            }
+            long dataStart = Math.max(pos, r.start());
+            if (dataStart >= mapEnd) {
+                break;
+            }
+            hole += dataStart - pos;
+            if (hole > 0) {
+                queue(StreamFrames.hole(procedure, serial, hole));
+                hole = 0;
+            }
+            long dataEnd = Math.min(r.end(), mapEnd);
+            pos = dataStart;
+            while (pos < dataEnd && !closed) {
+                int want = (int) Math.min(chunk, dataEnd - pos);
+                byte[] frame = StreamFrames.dataFrame(procedure, serial, want);
+                int n = readFullyAt(channel, frame, want, pos);
+                if (n > 0) {
+                    queue(n == want ? frame : StreamFrames.shorten(frame, n));
+                    pos += n;
+                }
+                if (n < want) {
+                    return; // the file shrank under us: EOF, as read(2) would have found it
+                }
+            }
+        }
+        if (closed) {
+            return;
+        }
+        if (pos < mapEnd) {
+            hole += mapEnd - pos;
+            pos = mapEnd;
+        }
+        if (pos < windowEnd && pos >= map.size()) {
+            channel.position(pos);
+            produceSparse(pos, windowEnd - pos, hole);
+        } else if (hole > 0) {
+            queue(StreamFrames.hole(procedure, serial, hole));
+        }
+    }
+
+    /**
+     * Data runs go out as data packets, runs of zero blocks as one hole each, merged across chunks; reads
+     * sequentially from the channel's position, which is {@code pos}; {@code hole} is a hole still to send.
+     */
+    private void produceSparse(long pos, long remaining, long hole) throws IOException, InterruptedException {
         FileChannel channel = file.channel();
         int block = file.blockSize();
-        long hole = 0;
         byte[] frame = null;
         while (remaining > 0 && !closed) {
             int want = (int) Math.min(chunk, remaining);
@@ -260,6 +328,20 @@ final class DownloadStream implements StreamPackets.Handler {
         if (hole > 0) {
             queue(StreamFrames.hole(procedure, serial, hole));
         }
+    }
+
+    private static int readFullyAt(FileChannel channel, byte[] frame, int want, long position)
+            throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(frame, StreamFrames.PAYLOAD, want);
+        int total = 0;
+        while (buf.hasRemaining()) {
+            int n = channel.read(buf, position + total);
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
     }
 
     private static int readFully(FileChannel channel, byte[] frame, int want) throws IOException {

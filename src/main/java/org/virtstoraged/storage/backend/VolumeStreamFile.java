@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
@@ -33,6 +35,7 @@ public final class VolumeStreamFile implements AutoCloseable {
     private final int blockSize;
     private volatile Runnable onClose = () -> {
     };
+    private volatile Supplier<Optional<ExtentMap>> dataMap = Optional::empty;
 
     private VolumeStreamFile(String path, FileChannel channel, long offset, long length, boolean sparse,
             boolean blockDevice, boolean mayHaveHoles, int blockSize) {
@@ -136,6 +139,20 @@ public final class VolumeStreamFile implements AutoCloseable {
     /** The file system's block size: the granularity of the holes a sparse download looks for. */
     public int blockSize() {
         return blockSize;
+    }
+
+    /**
+     * How a sparse download finds the file's data without reading its holes (lseek SEEK_DATA/SEEK_HOLE
+     * in libvirt). Asked once, on the stream's reader thread; without one, zero blocks count as holes.
+     */
+    public VolumeStreamFile withDataMap(Supplier<Optional<ExtentMap>> mapper) {
+        this.dataMap = mapper;
+        return this;
+    }
+
+    /** The file's data/hole map, or empty when it cannot be had (the zero-block scan then stands in). */
+    public Optional<ExtentMap> dataMap() {
+        return dataMap.get();
     }
 
     /** Runs once the stream is closed, finished or aborted (libvirt's internal close callback). */

@@ -1,5 +1,6 @@
 package org.virtstoraged.storage.backend.local;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.virtstoraged.error.ErrorCode;
@@ -38,7 +39,12 @@ public final class LocalVolumeStreams {
             // a fully allocated file has no holes: send it all as data, as SEEK_DATA would tell libvirt
             allocation = FileStat.of(Path.of(path), runner).map(FileStat::allocation).orElse(-1L);
         }
-        return VolumeStreamFile.open(path, offset, length, sparse, false, allocation);
+        VolumeStreamFile file = VolumeStreamFile.open(path, offset, length, sparse, false, allocation);
+        if (sparse && file.mayHaveHoles() && Files.isRegularFile(Path.of(path))) {
+            // SEEK_DATA's answer without reading the holes: filefrag (FIEMAP), run by the reader thread
+            file.withDataMap(() -> Filefrag.map(path, runner));
+        }
+        return file;
     }
 
     private String target(VolumeDefinition vol, String snapshotsError) {
