@@ -1,5 +1,6 @@
 package org.virtstoraged.dispatch;
 
+import io.netty.buffer.ByteBuf;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.virtstoraged.rpc.wire.MessageHeader;
@@ -14,6 +15,21 @@ public final class StreamPackets {
         /** A STREAM or STREAM_HOLE message for this stream; {@code payloadOffset} is where its body starts. */
         void onPacket(MessageHeader header, byte[] frame, int payloadOffset);
 
+        /**
+         * A STREAM/CONTINUE message (data) for this stream, its payload as received: the handler owns it and
+         * releases it. By default it is copied and handed to {@link #onPacket} like any other packet.
+         */
+        default void onData(MessageHeader header, ByteBuf payload) {
+            int n = payload.readableBytes();
+            byte[] frame = new byte[PAYLOAD_OFFSET + n];
+            try {
+                payload.getBytes(payload.readerIndex(), frame, PAYLOAD_OFFSET, n);
+            } finally {
+                payload.release();
+            }
+            onPacket(header, frame, PAYLOAD_OFFSET);
+        }
+
         /** The client went away with the stream open: abort, release the volume. */
         void onClientGone();
 
@@ -21,6 +37,9 @@ public final class StreamPackets {
         default void onReplySent() {
         }
     }
+
+    /** Where a message's body starts after its header. */
+    private static final int PAYLOAD_OFFSET = org.virtstoraged.rpc.wire.WireLimits.HEADER_SIZE;
 
     private final Map<Long, Handler> open = new ConcurrentHashMap<>();
 
@@ -43,6 +62,17 @@ public final class StreamPackets {
             return false;
         }
         handler.onPacket(header, frame, payloadOffset);
+        return true;
+    }
+
+    /** Hands a STREAM/CONTINUE payload, which it then owns, to its stream; false (released) when none. */
+    public boolean deliverData(MessageHeader header, ByteBuf payload) {
+        Handler handler = open.get(key(header.procedure(), header.serial()));
+        if (handler == null) {
+            payload.release();
+            return false;
+        }
+        handler.onData(header, payload);
         return true;
     }
 

@@ -1,8 +1,12 @@
 package org.virtstoraged.server;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.PeerCredentials;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -33,6 +37,11 @@ final class ClientConnection implements ClientTransport {
     /** Outgoing bytes queued before sendQueueFull(); half of it is where the queue counts as drained. */
     static final int SEND_QUEUE_HIGH_WATER = 4 * 1024 * 1024;
 
+    /** Read sizes: up to one 256 KiB stream packet and its header per read. */
+    private static final int READ_MIN = 512;
+    private static final int READ_INITIAL = 64 * 1024;
+    private static final int READ_MAX = 512 * 1024;
+
     private final NetSocket socket;
     private final List<CallDispatcher> dispatchers;
     private final ClientSettings settings;
@@ -45,6 +54,8 @@ final class ClientConnection implements ClientTransport {
     private final FrameReader parser = new FrameReader(this::onFrame, this::protocolViolation);
     private final java.util.Queue<Runnable> drainActions = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private int readPauses;
+    /** The Netty channel when its raw buffers are read (always, in practice); null: Vert.x's Buffers. */
+    private final Channel channel;
     private volatile boolean closed;
     // admin program: which server the client belongs to, and since when (seconds since the epoch)
     private final SocketRole role;
@@ -64,7 +75,18 @@ final class ClientConnection implements ClientTransport {
         // the socket's own event loop: drain handlers must be set there, not on some other context
         this.eventLoop = vertx.getOrCreateContext();
         this.loopThread = Thread.currentThread();
-        socket.handler(parser);
+        // what Vert.x already holds (a connection held while the server was full) comes as its Buffers,
+        // when the socket is resumed on this event loop right after this constructor
+        socket.handler(buffer -> parser.handle(buffer.getByteBuf()));
+        if (socket instanceof NetSocketInternal internal) {
+            // later reads: Netty's own buffers, not Vert.x's copies; pausing is the channel's autoRead then
+            this.channel = internal.channelHandlerContext().channel();
+            channel.config().setRecvByteBufAllocator(
+                    new AdaptiveRecvByteBufAllocator(READ_MIN, READ_INITIAL, READ_MAX));
+            internal.messageHandler(this::onRead);
+        } else {
+            this.channel = null;
+        }
         // room for a few large stream packets in flight before a download waits for the socket to drain
         socket.setWriteQueueMaxSize(SEND_QUEUE_HIGH_WATER);
         socket.closeHandler(v -> onClosed());
@@ -107,11 +129,42 @@ final class ClientConnection implements ClientTransport {
         return org.virtstoraged.dispatch.PeerCredentials.UNKNOWN;
     }
 
-    private void onFrame(byte[] message) {
+    private void onRead(Object msg) {
+        if (msg instanceof ByteBuf chunk) {
+            try {
+                parser.handle(chunk);
+            } finally {
+                chunk.release();
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onFrame(ByteBuf body) {
         if (closed) {
+            body.release();
             return;
         }
         keepalive.messageReceived();
+        byte[] head = new byte[WireLimits.HEADER_SIZE];
+        body.getBytes(body.readerIndex(), head);
+        MessageHeader header = MessageHeader.decode(new XdrDecoder(head, 0, WireLimits.HEADER_SIZE));
+        if (header.type() == MessageType.STREAM && header.status() == MessageStatus.CONTINUE) {
+            // stream data goes to its stream as it is, in the socket's buffers
+            body.skipBytes(WireLimits.HEADER_SIZE);
+            if (!context.streams().deliverData(header, body)) {
+                LOG.debugf("client %d: no stream for proc %d serial %d", context.id(), header.procedure(),
+                        header.serial());
+            }
+            return;
+        }
+        byte[] message;
+        try {
+            message = ByteBufUtil.getBytes(body);
+        } finally {
+            body.release();
+        }
         onMessage(message);
     }
 
@@ -231,7 +284,11 @@ final class ClientConnection implements ClientTransport {
     @Override
     public synchronized void pauseReading() {
         if (readPauses++ == 0 && !closed) {
-            socket.pause();
+            if (channel != null) {
+                channel.config().setAutoRead(false);
+            } else {
+                socket.pause();
+            }
             // frames already read from the socket wait in the parser too (max_client_requests)
             parser.pause();
         }
@@ -246,7 +303,11 @@ final class ClientConnection implements ClientTransport {
         }
         synchronized (this) {
             if (readPauses > 0 && --readPauses == 0 && !closed) {
-                socket.resume();
+                if (channel != null) {
+                    channel.config().setAutoRead(true);
+                } else {
+                    socket.resume();
+                }
                 parser.resume();
             }
         }
@@ -267,6 +328,7 @@ final class ClientConnection implements ClientTransport {
 
     private void onClosed() {
         closed = true;
+        parser.discard();
         keepalive.stop();
         context.disconnected();
         runDrainActions();

@@ -1,42 +1,47 @@
 package org.virtstoraged.server;
 
-import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import java.util.function.Consumer;
 import org.virtstoraged.rpc.wire.Frames;
 import org.virtstoraged.rpc.wire.WireLimits;
 
 /**
- * Cuts a client's byte stream into messages: the length word, then that many bytes less the word. Each
- * message body is copied once, from the socket's buffers straight into an array of its exact size (a
- * volume upload's 256 KiB stream packets pass through here at disk speed). A bad length word is reported
- * and nothing more is read. While paused (the client has max_client_requests calls running) complete
- * messages wait here; the socket is paused too, so at most one chunk's worth waits.
+ * Cuts a client's byte stream into messages: the length word, then that many bytes less the word. A
+ * message body is not copied here: it is assembled from retained slices of the socket's own (direct,
+ * pooled) read buffers, and whoever receives it owns it and releases it (a volume upload's 256 KiB stream
+ * packets pass through here at disk speed and go to the file from these very buffers). A bad length word
+ * is reported and nothing more is read. While paused (the client has max_client_requests calls running,
+ * or an upload's queue is full) complete messages wait here; the socket stops being read too, so at most
+ * one read's worth waits.
  */
-final class FrameReader implements Handler<Buffer> {
-    private final Consumer<byte[]> messages;
+final class FrameReader {
+    /** Slices one body may hold before Netty would consolidate (copy) them: far more than a body needs. */
+    private static final int MAX_COMPONENTS = 4096;
+
+    private final Consumer<ByteBuf> messages;
     private final Consumer<String> violation;
     private final byte[] lengthWord = new byte[WireLimits.LENGTH_WORD];
     private int lengthHave;
-    private byte[] body;
-    private int bodyHave;
+    private CompositeByteBuf body;
+    private int bodyLength;
     private boolean broken;
-    private final java.util.ArrayDeque<byte[]> held = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<ByteBuf> held = new java.util.ArrayDeque<>();
     private volatile boolean paused;
 
-    FrameReader(Consumer<byte[]> messages, Consumer<String> violation) {
+    FrameReader(Consumer<ByteBuf> messages, Consumer<String> violation) {
         this.messages = messages;
         this.violation = violation;
     }
 
-    @Override
-    public void handle(Buffer chunk) {
-        int at = 0;
-        int end = chunk.length();
+    /** Takes the bytes of {@code chunk}, which stays the caller's (slices kept here are retained). */
+    void handle(ByteBuf chunk) {
+        int at = chunk.readerIndex();
+        int end = chunk.writerIndex();
         while (at < end && !broken) {
             if (body == null) {
                 int n = Math.min(WireLimits.LENGTH_WORD - lengthHave, end - at);
-                chunk.getBytes(at, at + n, lengthWord, lengthHave);
+                chunk.getBytes(at, lengthWord, lengthHave, n);
                 lengthHave += n;
                 at += n;
                 if (lengthHave < WireLimits.LENGTH_WORD) {
@@ -51,22 +56,21 @@ final class FrameReader implements Handler<Buffer> {
                     violation.accept(problem);
                     return;
                 }
-                body = new byte[(int) length - WireLimits.LENGTH_WORD];
-                bodyHave = 0;
+                bodyLength = (int) length - WireLimits.LENGTH_WORD;
+                body = chunk.alloc().compositeDirectBuffer(MAX_COMPONENTS);
             }
-            int n = Math.min(body.length - bodyHave, end - at);
-            chunk.getBytes(at, at + n, body, bodyHave);
-            bodyHave += n;
+            int n = Math.min(bodyLength - body.writerIndex(), end - at);
+            body.addComponent(true, chunk.retainedSlice(at, n));
             at += n;
-            if (bodyHave == body.length) {
-                byte[] message = body;
+            if (body.writerIndex() == bodyLength) {
+                ByteBuf message = body;
                 body = null;
                 deliver(message);
             }
         }
     }
 
-    private void deliver(byte[] message) {
+    private void deliver(ByteBuf message) {
         if (paused || !held.isEmpty()) {
             held.add(message);
         } else {
@@ -84,6 +88,19 @@ final class FrameReader implements Handler<Buffer> {
         paused = false;
         while (!paused && !held.isEmpty()) {
             messages.accept(held.poll());
+        }
+    }
+
+    /** The connection is gone: what is held or half read is released; on the event loop only. */
+    void discard() {
+        broken = true;
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+        ByteBuf m;
+        while ((m = held.poll()) != null) {
+            m.release();
         }
     }
 }

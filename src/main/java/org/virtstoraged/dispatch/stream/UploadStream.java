@@ -1,5 +1,7 @@
 package org.virtstoraged.dispatch.stream;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -37,12 +39,15 @@ final class UploadStream implements StreamPackets.Handler {
     static final long HIGH_WATER = 16L * 1024 * 1024;
     static final long LOW_WATER = 4L * 1024 * 1024;
 
+    /** The writer writes up to this much queued data with one gathering write. */
+    static final long BATCH_BYTES = 4L * 1024 * 1024;
+
     private enum Kind { DATA, HOLE, FINISH, ABORT, FAIL, GONE }
 
-    private record Item(Kind kind, byte[] frame, int offset, int length, long hole, VirException error,
-            int errorType) {
+    /** DATA: {@code data} (owned by the queue: the writer releases it) of {@code length} bytes. */
+    private record Item(Kind kind, ByteBuf data, int length, long hole, VirException error, int errorType) {
         static Item of(Kind kind) {
-            return new Item(kind, null, 0, 0, 0, null, 0);
+            return new Item(kind, null, 0, 0, null, 0);
         }
     }
 
@@ -90,7 +95,8 @@ final class UploadStream implements StreamPackets.Handler {
             return;
         }
         switch (header.status()) {
-            case MessageStatus.CONTINUE -> onData(frame, payloadOffset, frame.length - payloadOffset);
+            case MessageStatus.CONTINUE -> onData(
+                    Unpooled.wrappedBuffer(frame, payloadOffset, frame.length - payloadOffset));
             case MessageStatus.OK -> end(Item.of(Kind.FINISH));
             case MessageStatus.ERROR -> {
                 aborting = true;
@@ -98,23 +104,38 @@ final class UploadStream implements StreamPackets.Handler {
             }
             default -> {
                 aborting = true;
-                end(new Item(Kind.FAIL, null, 0, 0, 0, VirException.of(ErrorCode.RPC, VolumeStreamFile.DOMAIN,
+                end(new Item(Kind.FAIL, null, 0, 0, VirException.of(ErrorCode.RPC, VolumeStreamFile.DOMAIN,
                         "stream aborted with unexpected status %d", header.status()), MessageType.STREAM));
             }
         }
     }
 
-    private void onData(byte[] frame, int offset, int length) {
+    @Override
+    public void onData(MessageHeader header, ByteBuf payload) {
+        if (done) {
+            payload.release();
+            return;
+        }
+        onData(payload);
+    }
+
+    /** Takes {@code payload}: queued for the writer, or released here. */
+    private void onData(ByteBuf payload) {
         // virFDStreamWrite: a full window refuses with ENOSPC; a packet that overflows it is cut, and
         // its remainder is refused the same way
+        int length = payload.readableBytes();
         if (accepted == limit) {
+            payload.release();
             failNoSpace();
             return;
         }
         int take = (int) Math.min(length, limit - accepted);
-        if (take > 0) {
+        if (take == 0) {
+            payload.release();
+        } else {
             accepted += take;
-            queue.add(new Item(Kind.DATA, frame, offset, take, 0, null, 0));
+            payload.writerIndex(payload.readerIndex() + take);
+            queue.add(new Item(Kind.DATA, payload, take, 0, null, 0));
             if (queued.addAndGet(take) > HIGH_WATER && paused.compareAndSet(false, true)) {
                 transport.pauseReading();
                 // the writer may have drained meanwhile: it only looks at 'paused' when it releases bytes
@@ -157,12 +178,12 @@ final class UploadStream implements StreamPackets.Handler {
         }
         if (error != null) {
             aborting = true;
-            end(new Item(Kind.FAIL, null, 0, 0, 0, error, MessageType.REPLY));
+            end(new Item(Kind.FAIL, null, 0, 0, error, MessageType.REPLY));
             return;
         }
         long skip = Math.min(length, limit - accepted);
         accepted += skip;
-        queue.add(new Item(Kind.HOLE, null, 0, 0, skip, null, 0));
+        queue.add(new Item(Kind.HOLE, null, 0, skip, null, 0));
     }
 
     /** The error aborts the fd stream: as libvirt's writer thread, what is still queued is dropped. */
@@ -196,23 +217,39 @@ final class UploadStream implements StreamPackets.Handler {
         long pos = file.offset();
         VirException writeError = null;
         byte[] last = null;
+        java.util.ArrayList<Item> batch = new java.util.ArrayList<>();
+        java.util.ArrayList<ByteBuffer> buffers = new java.util.ArrayList<>();
         try {
             while (true) {
                 Item item = queue.take();
                 switch (item.kind) {
                     case DATA -> {
-                        if (writeError == null && !aborting) {
-                            try {
-                                ByteBuffer buf = ByteBuffer.wrap(item.frame, item.offset, item.length);
-                                while (buf.hasRemaining()) {
-                                    channel.write(buf);
-                                }
-                            } catch (IOException e) {
-                                writeError = failWriting(VolumeStreamFile.ioError(e, "Unable to write %s", file.path()));
-                            }
+                        // this packet and the data packets queued right behind it, in one gathering write
+                        batch.add(item);
+                        long bytes = item.length;
+                        Item next;
+                        while (bytes < BATCH_BYTES && (next = queue.peek()) != null && next.kind == Kind.DATA) {
+                            batch.add(queue.poll());
+                            bytes += next.length;
                         }
-                        pos += item.length;
-                        release(item.length);
+                        try {
+                            if (writeError == null && !aborting) {
+                                try {
+                                    writeAll(channel, batch, buffers, bytes);
+                                } catch (IOException e) {
+                                    writeError = failWriting(VolumeStreamFile.ioError(e, "Unable to write %s",
+                                            file.path()));
+                                }
+                            }
+                        } finally {
+                            for (Item written : batch) {
+                                written.data.release();
+                            }
+                            batch.clear();
+                            buffers.clear();
+                        }
+                        pos += bytes;
+                        release(bytes);
                     }
                     case HOLE -> {
                         if (writeError == null && !aborting) {
@@ -247,6 +284,27 @@ final class UploadStream implements StreamPackets.Handler {
             Thread.currentThread().interrupt();
         } finally {
             closeAndAnswer(last);
+        }
+    }
+
+    private static void writeAll(FileChannel channel, java.util.List<Item> batch, java.util.List<ByteBuffer> buffers,
+            long bytes) throws IOException {
+        for (Item item : batch) {
+            ByteBuf data = item.data;
+            if (data.nioBufferCount() == 1) {
+                buffers.add(data.nioBuffer());
+            } else {
+                java.util.Collections.addAll(buffers, data.nioBuffers());
+            }
+        }
+        ByteBuffer[] srcs = buffers.toArray(new ByteBuffer[0]);
+        long left = bytes;
+        int first = 0;
+        while (left > 0) {
+            while (!srcs[first].hasRemaining()) {
+                first++;
+            }
+            left -= channel.write(srcs, first, srcs.length - first);
         }
     }
 
@@ -292,6 +350,7 @@ final class UploadStream implements StreamPackets.Handler {
         Item rest;
         while ((rest = queue.poll()) != null) {
             if (rest.kind == Kind.DATA) {
+                rest.data.release();
                 queued.addAndGet(-rest.length);
             }
         }
