@@ -14,6 +14,7 @@ import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.SystemErrors;
+import org.virtstoraged.storage.backend.BuildFlags;
 import org.virtstoraged.storage.backend.RefreshedPool;
 import org.virtstoraged.storage.backend.StorageBackend;
 import org.virtstoraged.storage.backend.VolumeStreamFile;
@@ -37,8 +38,6 @@ import org.virtstoraged.storage.model.VolumeType;
  */
 public final class DirPoolBackend implements StorageBackend {
     private static final Logger LOG = Logger.getLogger(DirPoolBackend.class);
-    static final int BUILD_NO_OVERWRITE = 1 << 2;
-    static final int BUILD_OVERWRITE = 1 << 3;
 
     private final CommandRunner runner;
     private final VolumeProbe probe;
@@ -78,16 +77,7 @@ public final class DirPoolBackend implements StorageBackend {
     /** virStorageBackendFileSystemBuild for a dir pool: the mkfs flags exist, but there is no device to format. */
     @Override
     public void buildPool(PoolDefinition pool, int flags) {
-        int unsupported = flags & ~(BUILD_OVERWRITE | BUILD_NO_OVERWRITE);
-        if (unsupported != 0) {
-            throw VirException.unsupportedFlags(ErrorDomain.STORAGE, "virStorageBackendFileSystemBuild", unsupported);
-        }
-        if ((flags & BUILD_OVERWRITE) != 0 && (flags & BUILD_NO_OVERWRITE) != 0) {
-            // VIR_EXCLUSIVE_FLAGS_RET: libvirt's invalid-argument form, without the "invalid argument" prefix
-            throw VirException.invalidArg(ErrorDomain.STORAGE, "virStorageBackendFileSystemBuild", "ctl",
-                    "Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and 'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are "
-                            + "mutually exclusive");
-        }
+        BuildFlags.check(flags, "virStorageBackendFileSystemBuild");
         PoolDirectory.build(pool);
         if (flags != 0) {
             throw VirException.of(ErrorCode.OPERATION_INVALID, ErrorDomain.STORAGE,

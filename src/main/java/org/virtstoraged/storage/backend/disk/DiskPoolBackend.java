@@ -19,6 +19,7 @@ import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.SystemErrors;
+import org.virtstoraged.storage.backend.BuildFlags;
 import org.virtstoraged.storage.backend.RefreshedPool;
 import org.virtstoraged.storage.backend.StorageBackend;
 import org.virtstoraged.storage.backend.disk.PartitionTable.Entry;
@@ -52,8 +53,6 @@ import org.virtstoraged.storage.model.VolumeType;
  */
 public final class DiskPoolBackend implements StorageBackend {
     static final String PARTED = "parted";
-    static final int BUILD_NO_OVERWRITE = 1 << 2;
-    static final int BUILD_OVERWRITE = 1 << 3;
     static final long SECTOR_SIZE = 512;
     static final long ZERO_TABLE_BYTES = 1024 * 1024;
 
@@ -130,18 +129,10 @@ public final class DiskPoolBackend implements StorageBackend {
 
     @Override
     public void buildPool(PoolDefinition pool, int flags) {
-        int unsupported = flags & ~(BUILD_OVERWRITE | BUILD_NO_OVERWRITE);
-        if (unsupported != 0) {
-            throw VirException.unsupportedFlags(ErrorDomain.STORAGE, "virStorageBackendDiskBuildPool", unsupported);
-        }
-        if ((flags & BUILD_OVERWRITE) != 0 && (flags & BUILD_NO_OVERWRITE) != 0) {
-            throw VirException.invalidArg(ErrorDomain.STORAGE, "virStorageBackendDiskBuildPool", "ctl",
-                    "Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and 'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are "
-                            + "mutually exclusive");
-        }
+        BuildFlags.check(flags, "virStorageBackendDiskBuildPool");
         String path = device(pool);
         String format = pool.source().format().orElse("unknown");
-        if ((flags & BUILD_OVERWRITE) == 0) {
+        if ((flags & BuildFlags.OVERWRITE) == 0) {
             labels.requireFit(path, format, true);
         }
         zeroPartitionTable(path);

@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
+import org.virtstoraged.storage.backend.BuildFlags;
 import org.virtstoraged.storage.backend.RefreshedPool;
 import org.virtstoraged.storage.backend.StorageBackend;
 import org.virtstoraged.storage.backend.VolumeStreamFile;
@@ -28,9 +29,6 @@ import org.virtstoraged.storage.model.VolumeDefinition;
  */
 public final class FileSystemPoolBackend implements StorageBackend {
     private static final Logger LOG = Logger.getLogger(FileSystemPoolBackend.class);
-    /** VIR_STORAGE_POOL_BUILD_NO_OVERWRITE and VIR_STORAGE_POOL_BUILD_OVERWRITE */
-    static final int BUILD_NO_OVERWRITE = 1 << 2;
-    static final int BUILD_OVERWRITE = 1 << 3;
 
     private final PoolType type;
     private final CommandRunner runner;
@@ -88,15 +86,7 @@ public final class FileSystemPoolBackend implements StorageBackend {
     /** virStorageBackendFileSystemBuild: the target directory, then mkfs when asked to format. */
     @Override
     public void buildPool(PoolDefinition pool, int flags) {
-        int unsupported = flags & ~(BUILD_OVERWRITE | BUILD_NO_OVERWRITE);
-        if (unsupported != 0) {
-            throw VirException.unsupportedFlags(ErrorDomain.STORAGE, "virStorageBackendFileSystemBuild", unsupported);
-        }
-        if ((flags & BUILD_OVERWRITE) != 0 && (flags & BUILD_NO_OVERWRITE) != 0) {
-            throw VirException.invalidArg(ErrorDomain.STORAGE, "virStorageBackendFileSystemBuild", "ctl",
-                    "Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and 'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are "
-                            + "mutually exclusive");
-        }
+        BuildFlags.check(flags, "virStorageBackendFileSystemBuild");
         PoolDirectory.build(pool);
         if (flags != 0) {
             makeFileSystem(pool, flags);
@@ -115,7 +105,7 @@ public final class FileSystemPoolBackend implements StorageBackend {
             throw VirException.of(ErrorCode.OPERATION_INVALID, ErrorDomain.STORAGE,
                     "Source device does not exist when formatting pool '%s'", pool.name());
         }
-        if ((flags & BUILD_OVERWRITE) == 0) {
+        if ((flags & BuildFlags.OVERWRITE) == 0) {
             content.requireEmpty(device, format);
         }
         String mkfs = tools.which().apply(tools.mkfs()).orElseThrow(() -> VirException.of(ErrorCode.INTERNAL_ERROR,

@@ -1,8 +1,5 @@
 package org.virtstoraged.storage.backend.fs;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -17,27 +14,6 @@ import java.util.function.Function;
 public record FsTools(String mount, String umount, String mkfs, String showmount,
         Function<String, Optional<String>> which) {
     public static final FsTools DEBIAN = new FsTools("/bin/mount", "/bin/umount", "/sbin/mkfs", "/sbin/showmount",
-            FsTools::findInPath);
+            org.virtstoraged.storage.backend.local.ExecutableLocator::find);
 
-    /** g_find_program_in_path: an absolute name is taken when executable, any other is searched in PATH. */
-    static Optional<String> findInPath(String name) {
-        if (name.startsWith("/")) {
-            Path p = Path.of(name);
-            return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(name) : Optional.empty();
-        }
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(dir, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate.toAbsolutePath().normalize().toString());
-            }
-        }
-        return Optional.empty();
-    }
 }

@@ -9,11 +9,16 @@ import java.util.Optional;
  * virFindFileInPath: libvirt runs qemu-img and ploop by the absolute path found in PATH, and that path
  * is what appears in its "Child process (...)" errors.
  */
-final class ExecutableLocator {
+public final class ExecutableLocator {
     private ExecutableLocator() {
     }
 
-    static Optional<String> find(String name) {
+    /** An absolute name is taken when it is an executable file; any other is searched in PATH. */
+    public static Optional<String> find(String name) {
+        if (name.startsWith("/")) {
+            Path p = Path.of(name);
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(name) : Optional.empty();
+        }
         String path = System.getenv("PATH");
         if (path == null) {
             return Optional.empty();

@@ -22,6 +22,7 @@ import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.SystemErrors;
+import org.virtstoraged.storage.backend.BuildFlags;
 import org.virtstoraged.storage.backend.RefreshedPool;
 import org.virtstoraged.storage.backend.StorageBackend;
 import org.virtstoraged.storage.backend.local.FileStat;
@@ -48,8 +49,6 @@ import org.virtstoraged.storage.model.VolumeType;
  */
 public final class LogicalPoolBackend implements StorageBackend {
     private static final Logger LOG = Logger.getLogger(LogicalPoolBackend.class);
-    static final int BUILD_NO_OVERWRITE = 1 << 2;
-    static final int BUILD_OVERWRITE = 1 << 3;
     private static final int DEFAULT_VOL_MODE = 0600;
     private static final String EXTENT_UNIT = "(\\S+)\\((\\S+)\\)";
 
@@ -61,7 +60,7 @@ public final class LogicalPoolBackend implements StorageBackend {
     private final Map<String, Boolean> sparse = new ConcurrentHashMap<>();
 
     public LogicalPoolBackend(CommandRunner runner) {
-        this(runner, findInPath("udevadm"));
+        this(runner, org.virtstoraged.storage.backend.local.ExecutableLocator.find("udevadm"));
     }
 
     /** @param udevadm the udevadm to run "settle" with, as libvirt finds it in PATH; empty: none */
@@ -103,21 +102,13 @@ public final class LogicalPoolBackend implements StorageBackend {
 
     @Override
     public void buildPool(PoolDefinition pool, int flags) {
-        int unsupported = flags & ~(BUILD_OVERWRITE | BUILD_NO_OVERWRITE);
-        if (unsupported != 0) {
-            throw VirException.unsupportedFlags(ErrorDomain.STORAGE, "virStorageBackendLogicalBuildPool", unsupported);
-        }
-        if ((flags & BUILD_OVERWRITE) != 0 && (flags & BUILD_NO_OVERWRITE) != 0) {
-            throw VirException.invalidArg(ErrorDomain.STORAGE, "virStorageBackendLogicalBuildPool", "ctl",
-                    "Flags 'VIR_STORAGE_POOL_BUILD_OVERWRITE' and 'VIR_STORAGE_POOL_BUILD_NO_OVERWRITE' are "
-                            + "mutually exclusive");
-        }
+        BuildFlags.check(flags, "virStorageBackendLogicalBuildPool");
         String vg = vgName(pool);
         List<String> devices = pool.source().devices().stream().map(PoolSourceDevice::path).toList();
         int initialised = 0;
         try {
             for (String device : devices) {
-                if ((flags & BUILD_OVERWRITE) == 0) {
+                if ((flags & BuildFlags.OVERWRITE) == 0) {
                     PhysicalDevice.requireEmpty(device);
                 }
                 PhysicalDevice.zeroPartitionTable(device);
@@ -477,19 +468,6 @@ public final class LogicalPoolBackend implements StorageBackend {
         return pool.source().name().orElse(pool.name());
     }
 
-    static Optional<String> findInPath(String tool) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(":")) {
-            File candidate = new File(dir.isEmpty() ? "." : dir, tool);
-            if (candidate.isFile() && candidate.canExecute()) {
-                return Optional.of(candidate.getAbsolutePath());
-            }
-        }
-        return Optional.empty();
-    }
 
     /** virStrToLong_ull: leading blanks allowed, nothing after the digits. */
     private static Optional<Long> parseUnsigned(String text) {

@@ -48,7 +48,7 @@ class DiskPoolBackendTest {
         Path image = image();
         RecordingCommandRunner runner = new RecordingCommandRunner();
         DiskPoolBackend backend = new DiskPoolBackend(runner);
-        backend.buildPool(pool(image, "dos"), DiskPoolBackend.BUILD_NO_OVERWRITE);
+        backend.buildPool(pool(image, "dos"), org.virtstoraged.storage.backend.BuildFlags.NO_OVERWRITE);
         assertEquals(List.of(List.of("parted", image.toString(), "mklabel", "--script", "msdos")),
                 runner.commandsOf("parted"));
         VirException again = assertThrows(VirException.class, () -> backend.buildPool(pool(image, "dos"), 0));
@@ -56,7 +56,7 @@ class DiskPoolBackendTest {
                 again.getMessage());
         VirException other = assertThrows(VirException.class, () -> backend.buildPool(pool(image, "gpt"), 0));
         assertTrue(other.getMessage().contains("does not match the expected format 'gpt'"), other.getMessage());
-        backend.buildPool(pool(image, "gpt"), DiskPoolBackend.BUILD_OVERWRITE);
+        backend.buildPool(pool(image, "gpt"), org.virtstoraged.storage.backend.BuildFlags.OVERWRITE);
         assertEquals(List.of("parted", image.toString(), "mklabel", "--script", "gpt"),
                 runner.commandsOf("parted").get(1));
     }

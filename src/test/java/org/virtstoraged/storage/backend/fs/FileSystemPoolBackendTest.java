@@ -106,7 +106,7 @@ class FileSystemPoolBackendTest {
         List<String> mkfs = List.of("/sbin/mkfs", "-t", "ext4", "-F", device.toString());
         ReplayCommandRunner runner = new ReplayCommandRunner().on(blkid, 2, "", "").on(mkfs, 0, "", "");
         FileSystemPoolBackend b = backend(PoolType.FS, runner, "");
-        b.buildPool(fs(device.toString(), "ext4", target), FileSystemPoolBackend.BUILD_NO_OVERWRITE);
+        b.buildPool(fs(device.toString(), "ext4", target), org.virtstoraged.storage.backend.BuildFlags.NO_OVERWRITE);
         assertEquals(List.of(blkid, mkfs), runner.commands());
         assertTrue(Files.isDirectory(Path.of(target)));
     }
@@ -121,11 +121,11 @@ class FileSystemPoolBackendTest {
         String target = tmp.resolve("mnt").toString();
         assertEquals("Storage pool already built: Device '" + device + "' already formatted using 'ext4'",
                 assertThrows(VirException.class, () -> b.buildPool(fs(device.toString(), "ext4", target),
-                        FileSystemPoolBackend.BUILD_NO_OVERWRITE)).getMessage());
+                        org.virtstoraged.storage.backend.BuildFlags.NO_OVERWRITE)).getMessage());
         assertEquals("Storage pool already built: Format of device '" + device + "' does not match the expected "
                 + "format 'xfs', forced overwrite is necessary", assertThrows(VirException.class,
                         () -> b.buildPool(fs(device.toString(), "xfs", target),
-                                FileSystemPoolBackend.BUILD_NO_OVERWRITE)).getMessage());
+                                org.virtstoraged.storage.backend.BuildFlags.NO_OVERWRITE)).getMessage());
     }
 
     @Test
@@ -134,11 +134,11 @@ class FileSystemPoolBackendTest {
         String target = tmp.resolve("mnt").toString();
         assertEquals("Requested operation is not valid: Source device does not exist when formatting pool 'f'",
                 assertThrows(VirException.class, () -> b.buildPool(fs(tmp.resolve("none").toString(), "ext4",
-                        target), FileSystemPoolBackend.BUILD_OVERWRITE)).getMessage());
+                        target), org.virtstoraged.storage.backend.BuildFlags.OVERWRITE)).getMessage());
         FileSystemPoolBackend n = backend(PoolType.NETFS, new ReplayCommandRunner(), "");
         assertEquals("Requested operation is not valid: No source device specified when formatting pool 'n'",
                 assertThrows(VirException.class, () -> n.buildPool(netfs(tmp.resolve("nfs").toString()),
-                        FileSystemPoolBackend.BUILD_OVERWRITE)).getMessage());
+                        org.virtstoraged.storage.backend.BuildFlags.OVERWRITE)).getMessage());
     }
 
     @Test

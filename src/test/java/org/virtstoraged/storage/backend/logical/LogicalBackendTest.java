@@ -132,7 +132,7 @@ class LogicalBackendTest {
         writeAt(loop2, 510, "\u0055\u00aa");
         Files.write(loop2, new byte[] {0x55, (byte) 0xaa}, java.nio.file.StandardOpenOption.WRITE);
         play("recorded/build.rec");
-        backend.buildPool(pool(), LogicalPoolBackend.BUILD_OVERWRITE);
+        backend.buildPool(pool(), org.virtstoraged.storage.backend.BuildFlags.OVERWRITE);
         assertAllPlayed();
     }
 
@@ -150,7 +150,7 @@ class LogicalBackendTest {
     @Test
     void buildFlags() {
         VirException both = assertThrows(VirException.class, () -> backend.buildPool(pool(),
-                LogicalPoolBackend.BUILD_OVERWRITE | LogicalPoolBackend.BUILD_NO_OVERWRITE));
+                org.virtstoraged.storage.backend.BuildFlags.OVERWRITE | org.virtstoraged.storage.backend.BuildFlags.NO_OVERWRITE));
         assertEquals(ErrorCode.INVALID_ARG, both.code());
         VirException other = assertThrows(VirException.class, () -> backend.buildPool(pool(), 1));
         assertEquals(ErrorCode.INVALID_ARG, other.code());
