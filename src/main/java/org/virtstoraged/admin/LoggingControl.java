@@ -25,8 +25,9 @@ import org.virtstoraged.error.VirException;
  * "PRIO:stderr", "PRIO:file:PATH", "PRIO:syslog:IDENT", "PRIO:journald". Settings are parsed, refused
  * and reported back exactly as libvirt does; they are applied to Java logging: a record's category
  * (without the "org.virtstoraged." prefix) plays libvirt's module name, stderr is the console handler
- * Quarkus set up, a file output is a handler of our own. syslog and journald are accepted and reported
- * but not written to.
+ * Quarkus set up, a file output is a handler of our own, syslog and journald outputs are handlers
+ * sending datagrams to /dev/log and /run/systemd/journal/socket ({@link SyslogLogHandler},
+ * {@link JournaldLogHandler}).
  */
 public final class LoggingControl {
     public static final int DEBUG = 1;
@@ -49,7 +50,7 @@ public final class LoggingControl {
     private String defaultOutput;
     private List<LogFilter> filters = List.of();
     private List<LogOutput> outputs = List.of();
-    private final List<Handler> fileHandlers = new ArrayList<>();
+    private final List<Handler> ownHandlers = new ArrayList<>();
     private final Filter consoleFilter = this::toStderr;
     private final boolean applyToJava;
 
@@ -261,7 +262,7 @@ public final class LoggingControl {
         };
     }
 
-    private static String module(String category) {
+    static String moduleOf(String category) {
         if (category == null) {
             return "";
         }
@@ -270,7 +271,7 @@ public final class LoggingControl {
 
     /** Whether libvirt would log a message of this priority from this module at all (filters, default). */
     synchronized boolean wanted(String category, int priority) {
-        String module = module(category);
+        String module = moduleOf(category);
         int threshold = defaultPriority;
         for (LogFilter f : filters) {
             if (f.glob().matcher(module).matches()) {
@@ -304,39 +305,49 @@ public final class LoggingControl {
         root.setLevel(level);
         Logger.getLogger("org.virtstoraged").setLevel(level);
         for (Handler h : root.getHandlers()) {
-            if (!fileHandlers.contains(h)) {
+            if (!ownHandlers.contains(h)) {
                 h.setLevel(Level.ALL);
                 h.setFilter(consoleFilter);
             }
         }
-        for (Handler h : fileHandlers) {
+        for (Handler h : ownHandlers) {
             root.removeHandler(h);
             h.close();
         }
-        fileHandlers.clear();
+        ownHandlers.clear();
         for (LogOutput o : outputs) {
-            if (o.dest().equals("file")) {
-                try {
-                    StreamHandler h = new StreamHandler(new FileOutputStream(o.name(), true), new SimpleFormatter()) {
-                        @Override
-                        public synchronized void publish(LogRecord record) {
-                            super.publish(record);
-                            flush();
-                        }
-                    };
-                    h.setLevel(Level.ALL);
-                    int prio = o.priority();
-                    h.setFilter(r -> {
-                        int p = priorityOf(r.getLevel());
-                        return p >= prio && wanted(r.getLoggerName(), p);
-                    });
-                    fileHandlers.add(h);
-                    root.addHandler(h);
-                } catch (IOException e) {
-                    Logger.getLogger(LoggingControl.class.getName()).warning("cannot open log file " + o.name()
-                            + ": " + e.getMessage());
-                }
+            Handler h = switch (o.dest()) {
+                case "file" -> fileHandler(o.name());
+                case "syslog" -> new SyslogLogHandler(o.name());
+                case "journald" -> new JournaldLogHandler();
+                default -> null;
+            };
+            if (h != null) {
+                h.setLevel(Level.ALL);
+                int prio = o.priority();
+                h.setFilter(r -> {
+                    int p = priorityOf(r.getLevel());
+                    return p >= prio && wanted(r.getLoggerName(), p);
+                });
+                ownHandlers.add(h);
+                root.addHandler(h);
             }
+        }
+    }
+
+    private static Handler fileHandler(String name) {
+        try {
+            return new StreamHandler(new FileOutputStream(name, true), new SimpleFormatter()) {
+                @Override
+                public synchronized void publish(LogRecord record) {
+                    super.publish(record);
+                    flush();
+                }
+            };
+        } catch (IOException e) {
+            Logger.getLogger(LoggingControl.class.getName()).warning("cannot open log file " + name
+                    + ": " + e.getMessage());
+            return null;
         }
     }
 }
