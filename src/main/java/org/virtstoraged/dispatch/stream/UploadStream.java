@@ -121,8 +121,7 @@ final class UploadStream implements StreamPackets.Handler {
 
     /** Takes {@code payload}: queued for the writer, or released here. */
     private void onData(ByteBuf payload) {
-        // virFDStreamWrite: a full window refuses with ENOSPC; a packet that overflows it is cut, and
-        // its remainder is refused the same way
+        // virFDStreamWrite: a full window refuses with ENOSPC
         int length = payload.readableBytes();
         if (accepted == limit) {
             payload.release();
@@ -130,6 +129,14 @@ final class UploadStream implements StreamPackets.Handler {
             return;
         }
         int take = (int) Math.min(length, limit - accepted);
+        if (take < length) {
+            // libvirt queues the cut part and refuses the next packet, whose error drops what is still
+            // queued: the cut part is in practice never written (libvirtd's recording shows the volume
+            // unchanged). Refusing at once gives that result every time instead of a race.
+            payload.release();
+            failNoSpace();
+            return;
+        }
         if (take == 0) {
             payload.release();
         } else {
@@ -143,9 +150,6 @@ final class UploadStream implements StreamPackets.Handler {
                     transport.resumeReading();
                 }
             }
-        }
-        if (take < length) {
-            failNoSpace();
         }
     }
 
