@@ -35,13 +35,13 @@ final class StorageProcedures {
 
     void register(Map<Integer, Procedure> t) {
         // connections and listings
-        reader(t, 7, a -> StorageCodec.string(driver.pools().capabilities()));
-        reader(t, 71, a -> StorageCodec.integer(driver.pools().numOfPools(true)));
-        reader(t, 72, a -> StorageCodec.names(driver.pools().listPools(true, maxNames(a, "maxnames > REMOTE_STORAGE_POOL_LIST_MAX"))));
-        reader(t, 73, a -> StorageCodec.integer(driver.pools().numOfPools(false)));
-        reader(t, 74, a -> StorageCodec.names(driver.pools().listPools(false, maxNames(a, "maxnames > REMOTE_STORAGE_POOL_LIST_MAX"))));
-        writer(t, 75, a -> StorageCodec.string(driver.pools().findPoolSources(a.readString(), a.readOptionalString(), a.readInt())));
-        reader(t, 281, a -> {
+        blocking(t, 7, a -> StorageCodec.string(driver.pools().capabilities()));
+        blocking(t, 71, a -> StorageCodec.integer(driver.pools().numOfPools(true)));
+        blocking(t, 72, a -> StorageCodec.names(driver.pools().listPools(true, maxNames(a, "maxnames > REMOTE_STORAGE_POOL_LIST_MAX"))));
+        blocking(t, 73, a -> StorageCodec.integer(driver.pools().numOfPools(false)));
+        blocking(t, 74, a -> StorageCodec.names(driver.pools().listPools(false, maxNames(a, "maxnames > REMOTE_STORAGE_POOL_LIST_MAX"))));
+        blocking(t, 75, a -> StorageCodec.string(driver.pools().findPoolSources(a.readString(), a.readOptionalString(), a.readInt())));
+        blocking(t, 281, a -> {
             boolean needResults = a.readInt() != 0;
             List<PoolRef> pools = driver.pools().listAllPools(a.readInt());
             XdrEncoder out = new XdrEncoder();
@@ -54,36 +54,36 @@ final class StorageProcedures {
             }
             return out.writeUnsignedInt(pools.size()).toByteArray();
         });
-        reader(t, 403, a -> StorageCodec.string(driver.pools().poolCapabilities(a.readInt())));
+        blocking(t, 403, a -> StorageCodec.string(driver.pools().poolCapabilities(a.readInt())));
 
         // pools
-        writer(t, 76, a -> StorageCodec.pool(driver.pools().create(a.readString(), a.readInt())));
-        writer(t, 77, a -> StorageCodec.pool(driver.pools().define(a.readString(), a.readInt())));
-        writer(t, 78, a -> none(() -> driver.pools().start(StorageCodec.readPool(a), a.readInt())));
-        writer(t, 79, a -> none(() -> driver.pools().build(StorageCodec.readPool(a), a.readInt())));
-        writer(t, 80, a -> none(() -> driver.pools().destroy(StorageCodec.readPool(a))));
-        writer(t, 81, a -> none(() -> driver.pools().delete(StorageCodec.readPool(a), a.readInt())));
-        writer(t, 82, a -> none(() -> driver.pools().undefine(StorageCodec.readPool(a))));
-        writer(t, 83, a -> none(() -> driver.pools().refresh(StorageCodec.readPool(a), a.readInt())));
-        reader(t, 84, a -> StorageCodec.pool(driver.pools().lookupByName(a.readString())));
-        reader(t, 85, a -> StorageCodec.pool(driver.pools().lookupByUuid(StorageCodec.readUuid(a))));
-        reader(t, 86, a -> StorageCodec.pool(driver.pools().lookupByVolume(StorageCodec.readVol(a))));
-        reader(t, 87, a -> {
+        blocking(t, 76, a -> StorageCodec.pool(driver.pools().create(a.readString(), a.readInt())));
+        blocking(t, 77, a -> StorageCodec.pool(driver.pools().define(a.readString(), a.readInt())));
+        blocking(t, 78, a -> none(() -> driver.pools().start(StorageCodec.readPool(a), a.readInt())));
+        blocking(t, 79, a -> none(() -> driver.pools().build(StorageCodec.readPool(a), a.readInt())));
+        blocking(t, 80, a -> none(() -> driver.pools().destroy(StorageCodec.readPool(a))));
+        blocking(t, 81, a -> none(() -> driver.pools().delete(StorageCodec.readPool(a), a.readInt())));
+        blocking(t, 82, a -> none(() -> driver.pools().undefine(StorageCodec.readPool(a))));
+        blocking(t, 83, a -> none(() -> driver.pools().refresh(StorageCodec.readPool(a), a.readInt())));
+        blocking(t, 84, a -> StorageCodec.pool(driver.pools().lookupByName(a.readString())));
+        blocking(t, 85, a -> StorageCodec.pool(driver.pools().lookupByUuid(StorageCodec.readUuid(a))));
+        blocking(t, 86, a -> StorageCodec.pool(driver.pools().lookupByVolume(StorageCodec.readVol(a))));
+        blocking(t, 87, a -> {
             PoolInfo info = driver.pools().info(StorageCodec.readPool(a));
             return new XdrEncoder().writeInt(info.state()).writeHyper(info.capacity()).writeHyper(info.allocation())
                     .writeHyper(info.available()).toByteArray();
         });
-        reader(t, 88, a -> StorageCodec.string(driver.pools().xmlDesc(StorageCodec.readPool(a), a.readInt())));
-        reader(t, 89, a -> StorageCodec.integer(driver.pools().autostart(StorageCodec.readPool(a)) ? 1 : 0));
-        writer(t, 90, a -> none(() -> driver.pools().setAutostart(StorageCodec.readPool(a), a.readInt() != 0)));
-        reader(t, 91, a -> StorageCodec.integer(driver.volumes().numOfVolumes(StorageCodec.readPool(a))));
-        reader(t, 92, a -> {
+        blocking(t, 88, a -> StorageCodec.string(driver.pools().xmlDesc(StorageCodec.readPool(a), a.readInt())));
+        blocking(t, 89, a -> StorageCodec.integer(driver.pools().autostart(StorageCodec.readPool(a)) ? 1 : 0));
+        blocking(t, 90, a -> none(() -> driver.pools().setAutostart(StorageCodec.readPool(a), a.readInt() != 0)));
+        blocking(t, 91, a -> StorageCodec.integer(driver.volumes().numOfVolumes(StorageCodec.readPool(a))));
+        blocking(t, 92, a -> {
             PoolRef pool = StorageCodec.readPool(a);
             return StorageCodec.names(driver.volumes().listVolumes(pool, maxNames(a, "maxnames > REMOTE_STORAGE_VOL_LIST_MAX")));
         });
-        reader(t, 154, a -> StorageCodec.integer(driver.pools().isActive(StorageCodec.readPool(a)) ? 1 : 0));
-        reader(t, 155, a -> StorageCodec.integer(driver.pools().isPersistent(StorageCodec.readPool(a)) ? 1 : 0));
-        reader(t, 282, a -> {
+        blocking(t, 154, a -> StorageCodec.integer(driver.pools().isActive(StorageCodec.readPool(a)) ? 1 : 0));
+        blocking(t, 155, a -> StorageCodec.integer(driver.pools().isPersistent(StorageCodec.readPool(a)) ? 1 : 0));
+        blocking(t, 282, a -> {
             PoolRef pool = StorageCodec.readPool(a);
             boolean needResults = a.readInt() != 0;
             List<VolRef> vols = driver.volumes().listAllVolumes(pool, a.readInt());
@@ -97,36 +97,36 @@ final class StorageProcedures {
             }
             return out.writeUnsignedInt(vols.size()).toByteArray();
         });
-        reader(t, 391, a -> StorageCodec.pool(driver.pools().lookupByTargetPath(a.readString())));
+        blocking(t, 391, a -> StorageCodec.pool(driver.pools().lookupByTargetPath(a.readString())));
 
         // volumes
-        writer(t, 93, a -> {
+        blocking(t, 93, a -> {
             PoolRef pool = StorageCodec.readPool(a);
             return StorageCodec.vol(driver.volumes().create(pool, a.readString(), a.readInt()));
         });
-        writer(t, 94, a -> none(() -> driver.volumes().delete(StorageCodec.readVol(a), a.readInt())));
-        reader(t, 95, a -> {
+        blocking(t, 94, a -> none(() -> driver.volumes().delete(StorageCodec.readVol(a), a.readInt())));
+        blocking(t, 95, a -> {
             PoolRef pool = StorageCodec.readPool(a);
             return StorageCodec.vol(driver.volumes().lookupByName(pool, a.readString()));
         });
-        reader(t, 96, a -> StorageCodec.vol(driver.volumes().lookupByKey(a.readString())));
-        reader(t, 97, a -> StorageCodec.vol(driver.volumes().lookupByPath(a.readString())));
-        reader(t, 98, a -> volInfo(driver.volumes().info(StorageCodec.readVol(a), 0)));
-        reader(t, 99, a -> StorageCodec.string(driver.volumes().xmlDesc(StorageCodec.readVol(a), a.readInt())));
-        reader(t, 100, a -> StorageCodec.string(driver.volumes().path(StorageCodec.readVol(a))));
-        writer(t, 125, a -> {
+        blocking(t, 96, a -> StorageCodec.vol(driver.volumes().lookupByKey(a.readString())));
+        blocking(t, 97, a -> StorageCodec.vol(driver.volumes().lookupByPath(a.readString())));
+        blocking(t, 98, a -> volInfo(driver.volumes().info(StorageCodec.readVol(a), 0)));
+        blocking(t, 99, a -> StorageCodec.string(driver.volumes().xmlDesc(StorageCodec.readVol(a), a.readInt())));
+        blocking(t, 100, a -> StorageCodec.string(driver.volumes().path(StorageCodec.readVol(a))));
+        blocking(t, 125, a -> {
             PoolRef pool = StorageCodec.readPool(a);
             String xml = a.readString();
             VolRef clone = StorageCodec.readVol(a);
             return StorageCodec.vol(driver.volumes().createFrom(pool, xml, clone, a.readInt()));
         });
-        writer(t, 165, a -> none(() -> driver.volumes().wipe(StorageCodec.readVol(a), 0, a.readInt())));
-        writer(t, 259, a -> {
+        blocking(t, 165, a -> none(() -> driver.volumes().wipe(StorageCodec.readVol(a), 0, a.readInt())));
+        blocking(t, 259, a -> {
             VolRef vol = StorageCodec.readVol(a);
             int algorithm = a.readInt();
             return none(() -> driver.volumes().wipe(vol, algorithm, a.readInt()));
         });
-        writer(t, 260, a -> {
+        blocking(t, 260, a -> {
             VolRef vol = StorageCodec.readVol(a);
             long capacity = a.readHyper();
             return none(() -> driver.volumes().resize(vol, capacity, a.readInt()));
@@ -141,7 +141,7 @@ final class StorageProcedures {
             VolRef vol = StorageCodec.readVol(a);
             return streams.download(client, call, vol, a.readHyper(), a.readHyper(), a.readInt());
         });
-        reader(t, 378, a -> {
+        blocking(t, 378, a -> {
             VolRef vol = StorageCodec.readVol(a);
             return volInfo(driver.volumes().info(vol, a.readInt()));
         });
@@ -172,23 +172,20 @@ final class StorageProcedures {
         }
     }
 
-    /** A procedure any connection may call. */
-    private void reader(Map<Integer, Procedure> t, int number, java.util.function.Function<XdrDecoder, byte[]> body) {
-        t.put(number, blocking(number, (client, args) -> body.apply(args), false));
-    }
-
-    /** A procedure that changes something: refused on read-only connections, as libvirt's API does. */
-    private void writer(Map<Integer, Procedure> t, int number, java.util.function.Function<XdrDecoder, byte[]> body) {
-        t.put(number, blocking(number, (client, args) -> body.apply(args), true));
+    /**
+     * A procedure that touches disks or runs tools: on a worker thread. Read-only refusals are not here:
+     * RemoteProcedureTable applies libvirt's per-API rule (remote-readonly.tsv) to every procedure.
+     */
+    private void blocking(Map<Integer, Procedure> t, int number, java.util.function.Function<XdrDecoder, byte[]> body) {
+        t.put(number, blocking(number, (client, args) -> body.apply(args)));
     }
 
     interface StreamBody {
         byte[] open(ClientContext client, MessageHeader call, XdrDecoder args);
     }
 
-    /** A procedure that opens a stream: it needs the call's header; read-only connections are refused. */
+    /** A procedure that opens a stream: it needs the call's header. */
     private void stream(Map<Integer, Procedure> t, int number, StreamBody body) {
-        ProcedureInfo info = RemoteProcedures.find(number).orElseThrow();
         t.put(number, new Procedure() {
             @Override
             public Uni<byte[]> call(ClientContext client, XdrDecoder args) {
@@ -197,19 +194,15 @@ final class StorageProcedures {
 
             @Override
             public Uni<byte[]> call(ClientContext client, MessageHeader call, XdrDecoder args) {
-                return blocking(number, (c, a) -> body.open(c, call, a), true).call(client, args);
+                return blocking(number, (c, a) -> body.open(c, call, a)).call(client, args);
             }
         });
     }
 
-    private Procedure blocking(int number, BiFunction<ClientContext, XdrDecoder, byte[]> body, boolean writes) {
+    private Procedure blocking(int number, BiFunction<ClientContext, XdrDecoder, byte[]> body) {
         ProcedureInfo info = RemoteProcedures.find(number).orElseThrow();
         return (client, args) -> {
             ConnectionGuard.check(client, info);
-            if (writes && client.isReadOnly()) {
-                return Uni.createFrom().failure(VirException.of(ErrorCode.OPERATION_DENIED, info.errorDomain(),
-                        "read only access prevents %s", info.api()));
-            }
             return Uni.createFrom().item(() -> body.apply(client, args)).runSubscriptionOn(workers);
         };
     }
