@@ -554,11 +554,27 @@ def _abort(stream):
         pass
 
 
-def measure_transfers(daemons, direction, reps, size, timeout, results, details):
+def measure_transfers(daemons, direction, reps, warmups, size, timeout, results, details):
     for sparse in (False, True):
         key = "%s %s" % (direction, "sparse" if sparse else "dense")
         best = {d.name: None for d in daemons}
+        rates = {d.name: [] for d in daemons}
         outcome = {}
+        # untimed rounds first, for both daemons alike: the JVM compiles its hot paths during its first
+        # transfers, and both daemons' first transfers pay for memory the kernel has not handed out yet;
+        # the very first figure is kept in the details as the cold one
+        for w in range(warmups):
+            for d in daemons:
+                if not d.alive():
+                    continue
+                try:
+                    elapsed, _cpu, _note = transfer_once(d, direction, sparse, size, timeout)
+                except (Refused, BenchError, libvirt.libvirtError):
+                    continue  # the timed rounds meet it again and report it
+                rate = size / MiB / elapsed
+                log("  %-8s %-16s warm-up %d: %8.1f MiB/s (not counted)" % (d.name, key, w + 1, rate))
+                if w == 0:
+                    details.setdefault(d.name, {})[key + " first transfer, cold (MiB/s)"] = round(rate, 1)
         for rep in range(reps):
             for d in daemons:  # interleaved: ours, libvirtd, ours, libvirtd, ...
                 if d.name in outcome:
@@ -577,6 +593,7 @@ def measure_transfers(daemons, direction, reps, size, timeout, results, details)
                     log("  %-8s %-16s failed: %s" % (d.name, key, describe_error(e)))
                     continue
                 rate = size / MiB / elapsed
+                rates[d.name].append(rate)
                 log("  %-8s %-16s rep %d: %8.1f MiB/s  (%.2fs, daemon CPU %.2fs)%s"
                     % (d.name, key, rep + 1, rate, elapsed, cpu, ("  " + note) if note else ""))
                 if best[d.name] is None or rate > best[d.name][0]:
@@ -587,6 +604,7 @@ def measure_transfers(daemons, direction, reps, size, timeout, results, details)
             elif best[d.name] is not None:
                 results[d.name][key] = best[d.name][0]
                 details.setdefault(d.name, {})[key + " daemon CPU s (best rep)"] = round(best[d.name][1], 2)
+                details[d.name][key + " median of the timed reps (MiB/s)"] = round(statistics.median(rates[d.name]), 1)
                 if best[d.name][2]:
                     details[d.name][key + " note"] = best[d.name][2]
 
@@ -759,7 +777,7 @@ def markdown(rows, meta, details, args):
         if k not in ("date", "command"):
             out.append("- %s: %s" % (k, v))
     if details:
-        out += ["", "## Daemon CPU (including child processes it ran)", ""]
+        out += ["", "## Details: daemon CPU (including child processes it ran), cold and median figures", ""]
         for name, d in details.items():
             for k, v in d.items():
                 out.append("- %s, %s: %s" % (name, k, v))
@@ -783,7 +801,8 @@ def machine_info(base, args, size, daemons):
         "load average at start": " ".join(open("/proc/loadavg").read().split()[:3]),
         "volume size": "%d MiB; sparse layout: 32 extents of %d MiB, each %d KiB data then a hole"
                        % (size // MiB, size // 32 // MiB if size >= 32 * MiB else 0, size // 32 // 32 // 1024),
-        "transfer repetitions (best of)": args.reps,
+        "transfer repetitions (best of)": "%d, after %d untimed warm-up transfer(s) per daemon and kind"
+                                          % (args.reps, args.transfer_warmups),
         "lookup duration per figure": "%gs after %gs warm-up" % (args.duration, args.warmup),
         "connects": args.connects,
         "client": "python3-libvirt %s on Python %s" % (libvirt.getVersion(), platform.python_version()),
@@ -804,7 +823,9 @@ def main():
     p.add_argument("--dir", default="/var/tmp", help="where the run directory is created (default /var/tmp)")
     p.add_argument("--keep", action="store_true", help="keep the run directory (logs, pools) afterwards")
     p.add_argument("--size", type=int, help="volume size in MiB for upload/download (default 1024, quick 128)")
-    p.add_argument("--reps", type=int, help="transfer repetitions, best is reported (default 3, quick 2)")
+    p.add_argument("--reps", type=int, help="transfer repetitions, best is reported (default 5, quick 2)")
+    p.add_argument("--transfer-warmups", type=int,
+                   help="untimed transfers of each kind per daemon before the timed ones (default 1, quick 0)")
     p.add_argument("--duration", type=float, help="seconds per lookup figure (default 10, quick 2)")
     p.add_argument("--warmup", type=float, help="warm-up seconds before each lookup figure (default 2, quick 0.5)")
     p.add_argument("--threads", default="1,8,32", help="client thread counts for lookups (default 1,8,32)")
@@ -826,7 +847,8 @@ def main():
     size = (args.size or (128 if q else 1024)) * MiB
     if size < 32 * MiB or size % MiB:
         p.error("--size must be at least 32 (MiB)")
-    args.reps = args.reps or (2 if q else 3)
+    args.reps = args.reps or (2 if q else 5)
+    args.transfer_warmups = args.transfer_warmups if args.transfer_warmups is not None else (0 if q else 1)
     args.duration = args.duration or (2.0 if q else 10.0)
     args.warmup = args.warmup if args.warmup is not None else (0.5 if q else 2.0)
     args.connects = args.connects or (100 if q else 500)
@@ -871,10 +893,11 @@ def main():
                                                             results["libvirtd"]["idle RSS MiB"]))
         if "upload" in phases:
             log("upload (%d MiB, best of %d) ..." % (size // MiB, args.reps))
-            measure_transfers(daemons, "upload", args.reps, size, args.timeout, results, details)
+            measure_transfers(daemons, "upload", args.reps, args.transfer_warmups, size, args.timeout, results, details)
         if "download" in phases:
             log("download (%d MiB, best of %d) ..." % (size // MiB, args.reps))
-            measure_transfers(daemons, "download", args.reps, size, args.timeout, results, details)
+            measure_transfers(daemons, "download", args.reps, args.transfer_warmups, size, args.timeout, results,
+                              details)
         if "lookups" in phases:
             log("lookups (pool+vol lookup by name, vol.info(); %gs each) ..." % args.duration)
             measure_lookups([d for d in daemons if d.alive()], thread_counts, args.duration, args.warmup,

@@ -8,6 +8,18 @@ public interface ClientTransport {
     /** Queues a whole frame for the client; callable from any thread, frames go out in call order. */
     void send(byte[] frame);
 
+    /**
+     * Queues a whole frame held in a direct buffer (from its position to its limit), in order with the
+     * other frames; {@code written} runs once the socket has taken it, or the connection is gone, and the
+     * buffer may be reused from then on. By default the frame is copied and sent as an array.
+     */
+    default void send(java.nio.ByteBuffer frame, Runnable written) {
+        byte[] copy = new byte[frame.remaining()];
+        frame.duplicate().get(copy);
+        send(copy);
+        written.run();
+    }
+
     /** True while the outgoing queue is above its high-water mark: stop producing until drained. */
     boolean sendQueueFull();
 

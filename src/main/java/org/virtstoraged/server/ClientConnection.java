@@ -2,6 +2,7 @@ package org.virtstoraged.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -11,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.NetSocketInternal;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -248,6 +250,16 @@ final class ClientConnection implements ClientTransport {
     @Override
     public void send(byte[] frame) {
         write(frame);
+    }
+
+    @Override
+    public void send(ByteBuffer frame, Runnable written) {
+        if (closed) {
+            written.run();
+            return;
+        }
+        // Netty writes the direct buffer as it is; the handler runs when written, or when the write failed
+        socket.write(Buffer.buffer(Unpooled.wrappedBuffer(frame)), done -> written.run());
     }
 
     @Override

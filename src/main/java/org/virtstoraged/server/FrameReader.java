@@ -10,10 +10,10 @@ import org.virtstoraged.rpc.wire.WireLimits;
  * Cuts a client's byte stream into messages: the length word, then that many bytes less the word. A
  * message body is not copied here: it is assembled from retained slices of the socket's own (direct,
  * pooled) read buffers, and whoever receives it owns it and releases it (a volume upload's 256 KiB stream
- * packets pass through here at disk speed and go to the file from these very buffers). A bad length word
- * is reported and nothing more is read. While paused (the client has max_client_requests calls running,
- * or an upload's queue is full) complete messages wait here; the socket stops being read too, so at most
- * one read's worth waits.
+ * packets pass through here at disk speed; the upload copies them out and releases them at once). A bad
+ * length word is reported and nothing more is read. While paused (the client has max_client_requests
+ * calls running, or an upload's queue is full) complete messages wait here; the socket stops being read
+ * too, so at most one read's worth waits.
  */
 final class FrameReader {
     /** Slices one body may hold before Netty would consolidate (copy) them: far more than a body needs. */

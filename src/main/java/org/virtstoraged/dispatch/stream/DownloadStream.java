@@ -22,8 +22,9 @@ import org.virtstoraged.storage.backend.VolumeStreamFile;
 /**
  * The server side of virStorageVolDownload's stream (remote_daemon_stream.c daemonStreamHandleRead with
  * virfdstream.c's reading thread). Once the call's reply is out, a reader thread reads the volume in
- * large chunks straight into frames and queues them (a few at most); the event loop sends them only while
- * the connection's send queue has room. The packets, as libvirt sends them:
+ * large chunks straight into frames (direct buffers of {@link #FRAMES}, which the socket writes as they
+ * are) and queues them (a few at most); the event loop sends them only while the connection's send queue
+ * has room. The packets, as libvirt sends them:
  * <pre>
  *   STREAM/CONTINUE data ...   (sparse: STREAM_HOLE/CONTINUE {length, 0} for each hole, in order)
  *   STREAM/CONTINUE empty      end of data: EOF or the window's end
@@ -38,6 +39,8 @@ final class DownloadStream implements StreamPackets.Handler {
     static final int CHUNK = 1024 * 1024;
     /** Frames read ahead of the socket. */
     static final int READ_AHEAD = 4;
+    /** Data frames of CHUNK bytes, shared by all downloads: the frames queued and in the socket's queue. */
+    static final DirectBufferPool FRAMES = new DirectBufferPool(StreamFrames.PAYLOAD + CHUNK, 2 * READ_AHEAD + 4);
 
     private final StreamPackets registry;
     private final ClientTransport transport;
@@ -45,7 +48,9 @@ final class DownloadStream implements StreamPackets.Handler {
     private final int serial;
     private final VolumeStreamFile file;
     private final int chunk;
-    private final ArrayBlockingQueue<byte[]> out = new ArrayBlockingQueue<>(READ_AHEAD);
+    private final DirectBufferPool frames;
+    /** Frames for the event loop to send: a byte[], or a direct ByteBuffer of {@link #frames}. */
+    private final ArrayBlockingQueue<Object> out = new ArrayBlockingQueue<>(READ_AHEAD);
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
     private final AtomicBoolean fileClosed = new AtomicBoolean();
     private volatile boolean closed;
@@ -60,6 +65,7 @@ final class DownloadStream implements StreamPackets.Handler {
         this.serial = serial;
         this.file = file;
         this.chunk = chunk;
+        this.frames = chunk == CHUNK ? FRAMES : new DirectBufferPool(StreamFrames.PAYLOAD + chunk, 2 * READ_AHEAD + 4);
     }
 
     @Override
@@ -123,7 +129,12 @@ final class DownloadStream implements StreamPackets.Handler {
     private void stop() {
         closed = true;
         registry.unregister(procedure, serial);
-        out.clear();
+        Object dropped;
+        while ((dropped = out.poll()) != null) {
+            if (dropped instanceof ByteBuffer frame) {
+                frames.give(frame);
+            }
+        }
         Thread t = reader;
         if (t != null) {
             t.interrupt();
@@ -152,11 +163,15 @@ final class DownloadStream implements StreamPackets.Handler {
                 schedulePump();
                 return;
             }
-            byte[] frame = out.poll();
-            if (frame == null) {
+            Object next = out.poll();
+            if (next == null) {
                 return;
             }
-            transport.send(frame);
+            if (next instanceof ByteBuffer frame) {
+                transport.send(frame, () -> frames.give(frame));
+            } else {
+                transport.send((byte[]) next);
+            }
         }
     }
 
@@ -201,12 +216,13 @@ final class DownloadStream implements StreamPackets.Handler {
         FileChannel channel = file.channel();
         while (remaining > 0 && !closed) {
             int want = (int) Math.min(chunk, remaining);
-            byte[] frame = StreamFrames.dataFrame(procedure, serial, want);
-            int n = readFully(channel, frame, want);
+            ByteBuffer frame = dataFrame(want);
+            int n = readFully(channel, frame, -1);
             if (n <= 0) {
+                frames.give(frame);
                 return;
             }
-            queue(n == want ? frame : StreamFrames.shorten(frame, n));
+            queue(StreamFrames.endDataFrame(frame, n));
             pos += n;
             remaining -= n;
             if (n < want) {
@@ -247,11 +263,13 @@ final class DownloadStream implements StreamPackets.Handler {
             pos = dataStart;
             while (pos < dataEnd && !closed) {
                 int want = (int) Math.min(chunk, dataEnd - pos);
-                byte[] frame = StreamFrames.dataFrame(procedure, serial, want);
-                int n = readFullyAt(channel, frame, want, pos);
+                ByteBuffer frame = dataFrame(want);
+                int n = readFully(channel, frame, pos);
                 if (n > 0) {
-                    queue(n == want ? frame : StreamFrames.shorten(frame, n));
+                    queue(StreamFrames.endDataFrame(frame, n));
                     pos += n;
+                } else {
+                    frames.give(frame);
                 }
                 if (n < want) {
                     return; // the file shrank under us: EOF, as read(2) would have found it
@@ -330,12 +348,18 @@ final class DownloadStream implements StreamPackets.Handler {
         }
     }
 
-    private static int readFullyAt(FileChannel channel, byte[] frame, int want, long position)
-            throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(frame, StreamFrames.PAYLOAD, want);
+    /** A pooled frame with a data header, its position and limit around room for {@code want} bytes. */
+    private ByteBuffer dataFrame(int want) {
+        ByteBuffer frame = frames.take();
+        StreamFrames.putHeader(frame, procedure, serial, MessageType.STREAM, MessageStatus.CONTINUE);
+        return frame.limit(StreamFrames.PAYLOAD + want).position(StreamFrames.PAYLOAD);
+    }
+
+    /** Reads until the frame is full or EOF, at {@code position}, or from the channel's position if negative. */
+    private static int readFully(FileChannel channel, ByteBuffer frame, long position) throws IOException {
         int total = 0;
-        while (buf.hasRemaining()) {
-            int n = channel.read(buf, position + total);
+        while (frame.hasRemaining()) {
+            int n = position < 0 ? channel.read(frame) : channel.read(frame, position + total);
             if (n < 0) {
                 break;
             }
@@ -358,12 +382,15 @@ final class DownloadStream implements StreamPackets.Handler {
     }
 
     /** Hands a frame to the event loop, waiting while READ_AHEAD frames are already waiting. */
-    private void queue(byte[] frame) throws InterruptedException {
+    private void queue(Object frame) throws InterruptedException {
         while (!closed) {
             if (out.offer(frame, 200, TimeUnit.MILLISECONDS)) {
                 schedulePump();
                 return;
             }
+        }
+        if (frame instanceof ByteBuffer buffer) {
+            frames.give(buffer);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.virtstoraged.dispatch.stream;
 
+import java.nio.ByteBuffer;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.rpc.remote.RemoteErrorCodec;
 import org.virtstoraged.rpc.remote.RemoteProgram;
@@ -10,7 +11,7 @@ import org.virtstoraged.rpc.wire.WireLimits;
 /**
  * The frames a stream sends (virNetServerProgramSendStreamData/Hole/Error): the call's program, procedure
  * and serial, type STREAM or STREAM_HOLE. Data frames are built in place: the payload is read straight
- * into the array behind the header, so a chunk of file is never copied on its way to the socket.
+ * into the buffer behind the header, so a chunk of file is never copied on its way to the socket.
  */
 final class StreamFrames {
     /** Length word and header: where a frame's payload starts. */
@@ -56,6 +57,23 @@ final class StreamFrames {
         byte[] cut = java.util.Arrays.copyOf(frame, PAYLOAD + payload);
         putInt(cut, 0, cut.length);
         return cut;
+    }
+
+    /** The length word and header at the start of a direct frame, for a frame of {@code limit()} bytes. */
+    static void putHeader(ByteBuffer frame, int procedure, int serial, int type, int status) {
+        frame.putInt(0, frame.limit());
+        frame.putInt(4, RemoteProgram.PROGRAM);
+        frame.putInt(8, RemoteProgram.VERSION);
+        frame.putInt(12, procedure);
+        frame.putInt(16, type);
+        frame.putInt(20, serial);
+        frame.putInt(24, status);
+    }
+
+    /** A data frame read into up to its position: cut to the {@code payload} bytes read, ready to send. */
+    static ByteBuffer endDataFrame(ByteBuffer frame, int payload) {
+        frame.putInt(0, PAYLOAD + payload);
+        return frame.limit(PAYLOAD + payload).position(0);
     }
 
     private static void header(byte[] frame, int procedure, int serial, int type, int status) {

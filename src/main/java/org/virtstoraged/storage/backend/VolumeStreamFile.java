@@ -32,13 +32,14 @@ public final class VolumeStreamFile implements AutoCloseable {
     private final boolean sparse;
     private final boolean blockDevice;
     private final boolean mayHaveHoles;
-    private final int blockSize;
+    /** Looked up when first asked for: finding the file system means reading the mount table. */
+    private volatile int blockSize;
     private volatile Runnable onClose = () -> {
     };
     private volatile Supplier<Optional<ExtentMap>> dataMap = Optional::empty;
 
     private VolumeStreamFile(String path, FileChannel channel, long offset, long length, boolean sparse,
-            boolean blockDevice, boolean mayHaveHoles, int blockSize) {
+            boolean blockDevice, boolean mayHaveHoles) {
         this.path = path;
         this.channel = channel;
         this.offset = offset;
@@ -46,7 +47,6 @@ public final class VolumeStreamFile implements AutoCloseable {
         this.sparse = sparse;
         this.blockDevice = blockDevice;
         this.mayHaveHoles = mayHaveHoles;
-        this.blockSize = blockSize;
     }
 
     /**
@@ -81,18 +81,16 @@ public final class VolumeStreamFile implements AutoCloseable {
             }
             boolean block = false;
             long size = 0;
-            int blockSize = 4096;
             try {
                 Map<String, Object> a = Files.readAttributes(file, "unix:mode,size");
                 int mode = (Integer) a.get("mode");
                 block = (mode & 0170000) == 0060000;
                 size = (Long) a.get("size");
-                blockSize = (int) Math.max(512, Math.min(65536, Files.getFileStore(file).getBlockSize()));
             } catch (IOException | UnsupportedOperationException e) {
                 // as libvirt after a failed fstat we would have stopped; the channel is open, so it exists
             }
             boolean holes = !block && (allocation < 0 || allocation < size);
-            return new VolumeStreamFile(path, channel, offset, length, sparse, block, holes, blockSize);
+            return new VolumeStreamFile(path, channel, offset, length, sparse, block, holes);
         } catch (RuntimeException e) {
             closeQuietly(channel);
             throw e;
@@ -138,7 +136,17 @@ public final class VolumeStreamFile implements AutoCloseable {
 
     /** The file system's block size: the granularity of the holes a sparse download looks for. */
     public int blockSize() {
-        return blockSize;
+        int size = blockSize;
+        if (size == 0) {
+            size = 4096;
+            try {
+                size = (int) Math.max(512, Math.min(65536, Files.getFileStore(Path.of(path)).getBlockSize()));
+            } catch (IOException | UnsupportedOperationException e) {
+                // the usual page-sized block then
+            }
+            blockSize = size;
+        }
+        return size;
     }
 
     /**
