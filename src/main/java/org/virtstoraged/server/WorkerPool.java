@@ -31,7 +31,10 @@ public final class WorkerPool implements Executor {
 
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    /** A job for any worker (libvirt's cond); one job wakes one worker, not all of them. */
+    private final Condition jobReady = lock.newCondition();
+    /** A priority job (libvirt's prioCond): only priority workers wait here. */
+    private final Condition priorityJobReady = lock.newCondition();
     private final ArrayDeque<Job> jobs = new ArrayDeque<>();
     private final AtomicInteger threadSeq = new AtomicInteger();
     private long minWorkers;
@@ -76,8 +79,9 @@ public final class WorkerPool implements Executor {
             jobs.addLast(new Job(task, priority));
             if (priority) {
                 priorityJobs++;
+                priorityJobReady.signal();
             }
-            changed.signalAll();
+            jobReady.signal();
         } finally {
             lock.unlock();
         }
@@ -112,7 +116,7 @@ public final class WorkerPool implements Executor {
                 }
                 maxPrioWorkers = prio;
             }
-            changed.signalAll();
+            wakeAll();
         } finally {
             lock.unlock();
         }
@@ -132,10 +136,16 @@ public final class WorkerPool implements Executor {
         lock.lock();
         try {
             quit = true;
-            changed.signalAll();
+            wakeAll();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Every idle worker looks again: some may now be surplus, or the pool is shutting down. */
+    private void wakeAll() {
+        jobReady.signalAll();
+        priorityJobReady.signalAll();
     }
 
     private void expand(long gain, boolean priority) {
@@ -185,7 +195,7 @@ public final class WorkerPool implements Executor {
                         freeWorkers++;
                     }
                     try {
-                        changed.await();
+                        (priority ? priorityJobReady : jobReady).await();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         leave = true;
