@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * vol-upload and vol-download through the real virsh against our daemon: libvirt's stream protocol, dense
  * and sparse, with offset/length windows, the refusals libvirtd 9.0 gives (recorded in
- * src/test/resources/e2e/libvirtd-9.0/vol_*), and a client killed in the middle of an upload.
+ * src/test/resources/e2e/libvirtd-9.0/vol_*), and a client killed in the middle of an upload or a download.
  */
 class VolumeStreamIT {
     static final long MIB = 1024 * 1024;
@@ -220,5 +220,45 @@ class VolumeStreamIT {
         ok(virsh.run("vol-upload", "--pool", "sp", "victim.img", small.toString()));
         ok(virsh.run("vol-delete", "--pool", "sp", "victim.img"));
         assertTrue(killedMidway || Files.size(huge) > 0);
+    }
+
+    @Test
+    void clientKilledMidDownload() throws Exception {
+        // a random 64 MiB volume, so that the download is data all the way
+        byte[] content = new byte[(int) (64 * MIB)];
+        new Random(3).nextBytes(content);
+        Path source = base.resolve("source.bin");
+        Files.write(source, content);
+        ok(virsh.run("vol-create-as", "sp", "reader.img", "64M", "--allocation", "0"));
+        ok(virsh.run("vol-upload", "--pool", "sp", "reader.img", source.toString()));
+        // the client writes into a pipe that is held open and never read: it stalls after the pipe's 64 KiB,
+        // and the daemon's frames pile up in the socket and its send queue
+        Path fifo = base.resolve("stuck.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Process holder = new ProcessBuilder("sh", "-c", "exec sleep 600 < '" + fifo + "'").start();
+        Process download = new ProcessBuilder(HostTools.virsh(), "-c", daemon.uri(), "vol-download", "--pool", "sp",
+                "reader.img", fifo.toString()).redirectErrorStream(true)
+                .redirectOutput(base.resolve("download-kill.log").toFile()).start();
+        try {
+            Thread.sleep(1500);
+            assertTrue(download.isAlive(), "the stalled download ended by itself");
+            // another client is served while the download is stuck
+            long t0 = System.nanoTime();
+            ok(virsh.run("pool-list", "--all"));
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "another client waited for the download");
+            download.destroyForcibly();
+            download.waitFor(10, TimeUnit.SECONDS);
+        } finally {
+            holder.destroyForcibly();
+        }
+        Thread.sleep(300);
+        assertTrue(daemon.process().isAlive(), "the daemon died:\n" + log());
+        // the next downloads of the same volume are whole and right
+        for (int i = 0; i < 2; i++) {
+            Path copy = base.resolve("copy-" + i + ".bin");
+            ok(virsh.run("vol-download", "--pool", "sp", "reader.img", copy.toString()));
+            assertEquals(-1L, Files.mismatch(source, copy), "download after a killed one differs");
+        }
+        ok(virsh.run("vol-delete", "--pool", "sp", "reader.img"));
     }
 }
