@@ -1,5 +1,7 @@
 package org.virtstoraged.dispatch;
 
+import java.nio.ByteBuffer;
+
 /**
  * The client's connection as the procedures that outlive their call need it: events and stream data
  * are sent unasked, and a stream must neither buffer without bound nor be flooded by its client.
@@ -13,7 +15,7 @@ public interface ClientTransport {
      * other frames; {@code written} runs once the socket has taken it, or the connection is gone, and the
      * buffer may be reused from then on. By default the frame is copied and sent as an array.
      */
-    default void send(java.nio.ByteBuffer frame, Runnable written) {
+    default void send(ByteBuffer frame, Runnable written) {
         byte[] copy = new byte[frame.remaining()];
         frame.duplicate().get(copy);
         send(copy);

@@ -52,13 +52,6 @@ final class StreamFrames {
         return frame;
     }
 
-    /** The frame cut to {@code payload} bytes, for a short last read. */
-    static byte[] shorten(byte[] frame, int payload) {
-        byte[] cut = java.util.Arrays.copyOf(frame, PAYLOAD + payload);
-        putInt(cut, 0, cut.length);
-        return cut;
-    }
-
     /** The length word and header at the start of a direct frame, for a frame of {@code limit()} bytes. */
     static void putHeader(ByteBuffer frame, int procedure, int serial, int type, int status) {
         frame.putInt(0, frame.limit());
