@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.virtstoraged.util.StrToLong;
 
 /**
  * The settings of virtstoraged.conf, as libvirt 9.0's remote_daemon_config.c reads them for a daemon
@@ -323,51 +324,12 @@ public final class DaemonConfig {
     }
 
     private int mode(SettingReader r, String key, String value) throws ConfigException {
-        Integer m = parseOctalInt(value);
-        if (m == null) {
+        // virStrToLong_i(value, NULL, 8, ...)
+        OptionalInt m = StrToLong.integer(value, 8);
+        if (m.isEmpty()) {
             throw located(ConfigException.Kind.UNSUPPORTED, r, key, key + ": Failed to parse mode '" + value + "'");
         }
-        return m;
-    }
-
-    /**
-     * What libvirt's virStrToLong_i(s, NULL, 8, ...) accepts: optional leading white space, an
-     * optional sign, at least one octal digit, nothing after, and a result that fits a C int.
-     * Returns null when refused.
-     */
-    static Integer parseOctalInt(String s) {
-        int i = 0;
-        int n = s.length();
-        while (i < n && isCSpace(s.charAt(i))) {
-            i++;
-        }
-        boolean negative = false;
-        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            negative = s.charAt(i) == '-';
-            i++;
-        }
-        int digits = 0;
-        long v = 0;
-        while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '7') {
-            v = v * 8 + (s.charAt(i) - '0');
-            if (v > 0x1_0000_0000L) {
-                return null; // certainly outside int range; stop before a long could overflow
-            }
-            i++;
-            digits++;
-        }
-        if (digits == 0 || i != n) {
-            return null;
-        }
-        long signed = negative ? -v : v;
-        if (signed > Integer.MAX_VALUE || signed < Integer.MIN_VALUE) {
-            return null;
-        }
-        return (int) signed;
-    }
-
-    private static boolean isCSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+        return m.getAsInt();
     }
 
     /**
@@ -378,7 +340,7 @@ public final class DaemonConfig {
     static boolean validHostUuid(String s) {
         int i = 0;
         int n = s.length();
-        while (i < n && isCSpace(s.charAt(i))) {
+        while (i < n && StrToLong.isCSpace(s.charAt(i))) {
             i++;
         }
         int[] bytes = new int[16];
@@ -404,7 +366,7 @@ public final class DaemonConfig {
             i += 2;
         }
         for (; i < n; i++) {
-            if (!isCSpace(s.charAt(i))) {
+            if (!StrToLong.isCSpace(s.charAt(i))) {
                 return false;
             }
         }

@@ -22,6 +22,14 @@ public interface ClientTransport {
         written.run();
     }
 
+    /**
+     * Runs the action on the event loop once the input the socket has ready now is read (a read burst
+     * ends); by default at once.
+     */
+    default void afterReads(Runnable action) {
+        action.run();
+    }
+
     /** True while the outgoing queue is above its high-water mark: stop producing until drained. */
     boolean sendQueueFull();
 

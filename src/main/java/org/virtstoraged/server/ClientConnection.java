@@ -263,6 +263,12 @@ final class ClientConnection implements ClientTransport {
     }
 
     @Override
+    public void afterReads(Runnable action) {
+        // a task queued on the event loop runs after the I/O events it is handling, i.e. after this read burst
+        eventLoop.runOnContext(v -> action.run());
+    }
+
+    @Override
     public boolean sendQueueFull() {
         return !closed && socket.writeQueueFull();
     }

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 import org.virtstoraged.dispatch.ClientTransport;
@@ -22,8 +23,11 @@ import org.virtstoraged.storage.backend.VolumeStreamFile;
 /**
  * The server side of virStorageVolUpload's stream (remote_daemon_stream.c daemonStreamHandleWrite with
  * virfdstream.c's writing thread). The event loop checks each packet against the window and copies it
- * into a segment of {@link #SEGMENTS} (the socket's buffers go back at once); each full segment is queued
- * for a writer thread, which writes what is queued with one gathering write and hands the segments back.
+ * into a segment of {@link #SEGMENTS} (the socket's buffers go back at once). What a segment holds goes
+ * to a writer thread when the segment is full and when the socket has nothing more to read for now (as
+ * libvirt writes each packet as soon as it can, data a client sent is on its way to the disk even if the
+ * client then pauses or aborts); the writer writes what is queued with one gathering write, and a
+ * segment goes back to the pool once all its parts are written.
  * Past {@link #HIGH_WATER} queued bytes the connection stops being read until the writer is back under
  * {@link #LOW_WATER}, so a slow disk never buffers without bound.
  * <pre>
@@ -55,13 +59,35 @@ final class UploadStream implements StreamPackets.Handler {
 
     /** The writer writes up to this much queued data with one gathering write. */
     static final long BATCH_BYTES = 4L * 1024 * 1024;
+    /** ... and at most this many slices (writev takes up to 1024). */
+    private static final int MAX_BATCH_ITEMS = 64;
 
     private enum Kind { DATA, HOLE, FINISH, ABORT, FAIL, GONE }
 
-    /** DATA: a filled {@code segment} (owned by the queue: the writer hands it back) of {@code length} bytes. */
-    private record Item(Kind kind, ByteBuffer segment, int length, long hole, VirException error, int errorType) {
+    /** A pooled buffer filled on the event loop; the writer gets its filled parts as slices. */
+    private static final class Segment {
+        final ByteBuffer buffer;
+        /** The filler (until the segment is full or the stream ends) and each slice not yet written. */
+        final AtomicInteger users = new AtomicInteger(1);
+        /** Where the part not yet handed to the writer starts; event loop only. */
+        int handedUpTo;
+
+        Segment(ByteBuffer buffer) {
+            this.buffer = buffer;
+        }
+
+        void release(DirectBufferPool pool) {
+            if (users.decrementAndGet() == 0) {
+                pool.give(buffer);
+            }
+        }
+    }
+
+    /** DATA: {@code data}, a slice of {@code segment} of {@code length} bytes (the writer releases it). */
+    private record Item(Kind kind, Segment segment, ByteBuffer data, int length, long hole, VirException error,
+            int errorType) {
         static Item of(Kind kind) {
-            return new Item(kind, null, 0, 0, null, 0);
+            return new Item(kind, null, null, 0, 0, null, 0);
         }
     }
 
@@ -81,8 +107,10 @@ final class UploadStream implements StreamPackets.Handler {
     private volatile boolean aborting;
     /** Bytes (data and holes) accepted into the window so far; event loop only. */
     private long accepted;
-    /** The segment being filled, not yet queued; event loop only. */
-    private ByteBuffer filling;
+    /** The segment being filled; event loop only. */
+    private Segment filling;
+    /** A hand-over of the filled part is due once the socket's pending input is read; event loop only. */
+    private boolean handOverScheduled;
 
     UploadStream(StreamPackets registry, ClientTransport transport, int procedure, int serial,
             VolumeStreamFile file) {
@@ -128,7 +156,7 @@ final class UploadStream implements StreamPackets.Handler {
             }
             default -> {
                 aborting = true;
-                end(new Item(Kind.FAIL, null, 0, 0, VirException.of(ErrorCode.RPC, VolumeStreamFile.DOMAIN,
+                end(new Item(Kind.FAIL, null, null, 0, 0, VirException.of(ErrorCode.RPC, VolumeStreamFile.DOMAIN,
                         "stream aborted with unexpected status %d", header.status()), MessageType.STREAM));
             }
         }
@@ -155,8 +183,8 @@ final class UploadStream implements StreamPackets.Handler {
         int take = (int) Math.min(length, limit - accepted);
         if (take < length) {
             // libvirt queues the cut part and refuses the next packet, whose error drops what is still
-            // queued: the cut part is in practice never written (libvirtd's recording shows the volume
-            // unchanged). Refusing at once gives that result every time instead of a race.
+            // queued: the packets before are written, the cut part in practice never is (libvirtd 9.0,
+            // vol-upload --length). Refusing at once gives that result every time instead of a race.
             payload.release();
             failNoSpace();
             return;
@@ -167,37 +195,57 @@ final class UploadStream implements StreamPackets.Handler {
             int left = take;
             while (left > 0) {
                 if (filling == null) {
-                    filling = segments.take();
+                    filling = new Segment(segments.take());
                 }
-                int n = Math.min(left, filling.remaining());
-                int end = filling.limit();
-                filling.limit(filling.position() + n);
-                payload.getBytes(at, filling);
-                filling.limit(end);
+                ByteBuffer buffer = filling.buffer;
+                int n = Math.min(left, buffer.remaining());
+                int end = buffer.limit();
+                buffer.limit(buffer.position() + n);
+                payload.getBytes(at, buffer);
+                buffer.limit(end);
                 at += n;
                 left -= n;
-                if (!filling.hasRemaining()) {
+                if (!buffer.hasRemaining()) {
                     queueFilled();
                 }
             }
         } finally {
             payload.release();
         }
+        if (filling != null && !handOverScheduled) {
+            handOverScheduled = true;
+            transport.afterReads(this::handOverPart);
+        }
     }
 
-    /** The segment being filled goes to the writer (it is full, or a hole or the finish follows). */
+    /** The socket has nothing more for now: what the segment holds goes to the writer, filling goes on. */
+    private void handOverPart() {
+        handOverScheduled = false;
+        if (!done && filling != null) {
+            queuePart(filling);
+        }
+    }
+
+    /** The segment being filled goes to the writer, and is done with (it is full, or a hole or the finish follows). */
     private void queueFilled() {
         if (filling == null) {
             return;
         }
-        ByteBuffer segment = filling.flip();
+        Segment segment = filling;
         filling = null;
-        int length = segment.remaining();
+        queuePart(segment);
+        segment.release(segments);
+    }
+
+    /** The part of the segment filled since the last hand-over goes to the writer as a slice. */
+    private void queuePart(Segment segment) {
+        int length = segment.buffer.position() - segment.handedUpTo;
         if (length == 0) {
-            segments.give(segment);
             return;
         }
-        queue.add(new Item(Kind.DATA, segment, length, 0, null, 0));
+        segment.users.incrementAndGet();
+        queue.add(new Item(Kind.DATA, segment, segment.buffer.slice(segment.handedUpTo, length), length, 0, null, 0));
+        segment.handedUpTo += length;
         if (queued.addAndGet(length) > HIGH_WATER && paused.compareAndSet(false, true)) {
             transport.pauseReading();
             // the writer may have drained meanwhile: it only looks at 'paused' when it releases bytes
@@ -236,18 +284,18 @@ final class UploadStream implements StreamPackets.Handler {
         }
         if (error != null) {
             aborting = true;
-            end(new Item(Kind.FAIL, null, 0, 0, error, MessageType.REPLY));
+            end(new Item(Kind.FAIL, null, null, 0, 0, error, MessageType.REPLY));
             return;
         }
         long skip = Math.min(length, limit - accepted);
         accepted += skip;
         queueFilled();
-        queue.add(new Item(Kind.HOLE, null, 0, skip, null, 0));
+        queue.add(new Item(Kind.HOLE, null, null, 0, skip, null, 0));
     }
 
-    /** The error aborts the fd stream: as libvirt's writer thread, what is still queued is dropped. */
+    /** The window is full: the stream ends with an error, but what it accepted before is still written. */
     private void failNoSpace() {
-        aborting = true;
+        queueFilled();
         end(Item.of(Kind.GONE));
         // at once, from here, as libvirt's daemon does: the client sees it at its next send
         transport.send(StreamFrames.error(procedure, serial, MessageType.STREAM, VirException.of(
@@ -257,8 +305,9 @@ final class UploadStream implements StreamPackets.Handler {
     /** The stream's last packet: later ones are dropped as packets of no stream. */
     private void end(Item last) {
         done = true;
-        if (filling != null && last.kind != Kind.FINISH) {
-            segments.give(filling);
+        if (filling != null) {
+            // what it held and was not handed over is dropped (the finish hands everything over first)
+            filling.release(segments);
             filling = null;
         }
         registry.unregister(procedure, serial);
@@ -281,7 +330,7 @@ final class UploadStream implements StreamPackets.Handler {
         VirException writeError = null;
         byte[] last = null;
         java.util.ArrayList<Item> batch = new java.util.ArrayList<>();
-        ByteBuffer[] buffers = new ByteBuffer[(int) (BATCH_BYTES / segments.size()) + 1];
+        ByteBuffer[] buffers = new ByteBuffer[MAX_BATCH_ITEMS];
         try {
             while (true) {
                 Item item = queue.take();
@@ -307,7 +356,7 @@ final class UploadStream implements StreamPackets.Handler {
                             }
                         } finally {
                             for (Item written : batch) {
-                                segments.give(written.segment);
+                                written.segment.release(segments);
                             }
                             batch.clear();
                             java.util.Arrays.fill(buffers, null);
@@ -355,7 +404,7 @@ final class UploadStream implements StreamPackets.Handler {
             throws IOException {
         int count = batch.size();
         for (int i = 0; i < count; i++) {
-            srcs[i] = batch.get(i).segment;
+            srcs[i] = batch.get(i).data;
         }
         long left = bytes;
         int first = 0;
@@ -409,7 +458,7 @@ final class UploadStream implements StreamPackets.Handler {
         Item rest;
         while ((rest = queue.poll()) != null) {
             if (rest.kind == Kind.DATA) {
-                segments.give(rest.segment);
+                rest.segment.release(segments);
                 queued.addAndGet(-rest.length);
             }
         }

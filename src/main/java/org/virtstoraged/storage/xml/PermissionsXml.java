@@ -9,6 +9,7 @@ import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.model.Permissions;
 import org.virtstoraged.storage.xml.binding.VolumePermissionsElement;
 import org.virtstoraged.storage.xml.binding.VolumeTextElement;
+import org.virtstoraged.util.StrToLong;
 
 /** {@code <permissions>} as pool targets, volume targets and backing stores share it (virStorageDefParsePerms). */
 final class PermissionsXml {
@@ -24,7 +25,7 @@ final class PermissionsXml {
         int mode = -1;
         String modeText = XmlValues.text(perms.mode);
         if (modeText != null) {
-            OptionalInt parsed = VolumeNumberParser.integer(modeText, 8);
+            OptionalInt parsed = StrToLong.integer(modeText, 8);
             if (parsed.isEmpty() || (parsed.getAsInt() & ~0777) != 0) {
                 throw xmlError("malformed octal mode");
             }
@@ -41,7 +42,7 @@ final class PermissionsXml {
             return -1;
         }
         String value = XmlValues.text(elements);
-        OptionalLong parsed = value == null ? OptionalLong.empty() : VolumeNumberParser.longLong(value);
+        OptionalLong parsed = value == null ? OptionalLong.empty() : StrToLong.longLong(value);
         if (parsed.isEmpty()) {
             throw xmlError(malformed);
         }

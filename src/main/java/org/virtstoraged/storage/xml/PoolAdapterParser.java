@@ -10,6 +10,7 @@ import org.virtstoraged.storage.model.PoolAdapter;
 import org.virtstoraged.storage.xml.binding.PoolAdapterElement;
 import org.virtstoraged.storage.xml.binding.PoolParentAddrElement;
 import org.virtstoraged.storage.xml.binding.PoolPciAddressElement;
+import org.virtstoraged.util.StrToLong;
 
 /**
  * virStorageAdapterParseXML() and virStorageAdapterValidate(): a scsi pool's {@code <adapter>}. Parsing happens
@@ -56,7 +57,7 @@ final class PoolAdapterParser {
         }
         PciAddress pci = pciAddress(address);
         String uniqueId = XmlValues.attribute(adapter.parentaddr, (PoolParentAddrElement p) -> p.uniqueId);
-        OptionalInt id = uniqueId == null ? OptionalInt.empty() : VolumeNumberParser.integer(uniqueId, 10);
+        OptionalInt id = uniqueId == null ? OptionalInt.empty() : StrToLong.integer(uniqueId, 10);
         if (id.isEmpty() || id.getAsInt() < 0) {
             throw xmlError("Missing or invalid scsi adapter 'unique_id' value");
         }

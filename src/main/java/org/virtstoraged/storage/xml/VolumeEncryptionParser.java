@@ -11,6 +11,7 @@ import org.virtstoraged.storage.xml.binding.VolumeCipherElement;
 import org.virtstoraged.storage.xml.binding.VolumeEncryptionElement;
 import org.virtstoraged.storage.xml.binding.VolumeIvgenElement;
 import org.virtstoraged.storage.xml.binding.VolumeSecretElement;
+import org.virtstoraged.util.StrToLong;
 
 /**
  * virStorageEncryptionParseNode(): the {@code <encryption>} element of a volume target. Attributes read
@@ -100,7 +101,7 @@ final class VolumeEncryptionParser {
             throw VirException.of(ErrorCode.XML_ERROR, FROM_XML,
                     "Missing required attribute '%s' in element '%s'", "size", "cipher");
         }
-        OptionalLong size = VolumeNumberParser.unsignedIntPositive(cipher.size);
+        OptionalLong size = StrToLong.unsignedIntPositive(cipher.size);
         if (size.isEmpty()) {
             throw VirException.of(ErrorCode.XML_ERROR, FROM_XML,
                     "Invalid value for attribute '%s' in element '%s': '%s'. Expected non-negative integer value",

@@ -24,6 +24,7 @@ import org.virtstoraged.storage.xml.binding.VolumeFormatElement;
 import org.virtstoraged.storage.xml.binding.VolumePermissionsElement;
 import org.virtstoraged.storage.xml.binding.VolumeTargetElement;
 import org.virtstoraged.storage.xml.binding.VolumeTextElement;
+import org.virtstoraged.util.StrToLong;
 import org.w3c.dom.Element;
 
 /**
@@ -151,7 +152,7 @@ final class VolumeXmlParser {
 
     /** virStorageSize(): a byte count with an optional unit, at most LLONG_MAX bytes. */
     private static long size(String value, String unit) {
-        OptionalLong parsed = VolumeNumberParser.unsignedLongLongPositive(value);
+        OptionalLong parsed = StrToLong.unsignedLongLongPositive(value);
         if (parsed.isEmpty()) {
             throw xmlError("malformed capacity element");
         }
@@ -164,8 +165,8 @@ final class VolumeXmlParser {
             return;
         }
         int dot = compat.indexOf('.');
-        if (dot < 0 || VolumeNumberParser.unsignedInt(compat.substring(0, dot)).isEmpty()
-                || VolumeNumberParser.unsignedInt(compat.substring(dot + 1)).isEmpty()) {
+        if (dot < 0 || StrToLong.unsignedInt(compat.substring(0, dot)).isEmpty()
+                || StrToLong.unsignedInt(compat.substring(dot + 1)).isEmpty()) {
             throw xmlError("forbidden characters in 'compat' attribute");
         }
     }
@@ -176,7 +177,7 @@ final class VolumeXmlParser {
         if (value == null) {
             return 0;
         }
-        OptionalLong parsed = VolumeNumberParser.unsignedLongLongPositive(value);
+        OptionalLong parsed = StrToLong.unsignedLongLongPositive(value);
         if (parsed.isEmpty()) {
             throw VirException.of(ErrorCode.XML_ERROR, FROM_XML,
                     "Invalid value '%s' for element or attribute '%s'", value, "./target/clusterSize");

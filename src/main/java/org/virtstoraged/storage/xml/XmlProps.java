@@ -6,6 +6,7 @@ import java.util.OptionalLong;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
+import org.virtstoraged.util.StrToLong;
 
 /**
  * libvirt's virXMLProp* attribute readers: the attribute value exactly as written (an empty value is still a
@@ -56,7 +57,7 @@ final class XmlProps {
         if (value == null) {
             return defaultValue;
         }
-        OptionalInt parsed = VolumeNumberParser.integer(value, base);
+        OptionalInt parsed = StrToLong.integer(value, base);
         if (parsed.isEmpty()) {
             throw error("Invalid value for attribute '%s' in element '%s': '%s'. Expected integer value",
                     attribute, element, value);
@@ -69,7 +70,7 @@ final class XmlProps {
         if (value == null) {
             return 0;
         }
-        OptionalLong parsed = VolumeNumberParser.unsignedIntPositive(value, base);
+        OptionalLong parsed = StrToLong.unsignedIntPositive(value, base);
         if (parsed.isEmpty()) {
             throw error("Invalid value for attribute '%s' in element '%s': '%s'. Expected non-negative integer value",
                     attribute, element, value);

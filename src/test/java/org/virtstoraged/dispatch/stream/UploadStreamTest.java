@@ -105,7 +105,8 @@ class UploadStreamTest {
     }
 
     @Test
-    void anAbortDropsWhatIsBufferedAndWritesNothingMore() throws Exception {
+    void aPacketIsWrittenWithoutWaitingForAFullSegmentAndNothingAfterAnAbort() throws Exception {
+        // libvirtd 9.0: a client that sends a packet, pauses and aborts finds the packet in the volume
         Path file = dir.resolve("vol.raw");
         byte[] before = new byte[2 * 1024 * 1024];
         Arrays.fill(before, (byte) 0x5a);
@@ -116,12 +117,61 @@ class UploadStreamTest {
                 VolumeStreamFile.open(file.toString(), 0, 0, false, true, -1), new DirectBufferPool(UploadStream.SEGMENT, 4));
         registry.register(PROC, SERIAL, stream);
         stream.start();
-        // less than a segment: it is still being gathered when the client aborts
+        // less than a segment: handed to the writer when the read burst ends (at once with this transport)
         byte[] packet = new byte[24 + PACKET];
         stream.onPacket(header(MessageType.STREAM, MessageStatus.CONTINUE), packet, 24);
+        StreamFlowControlTest.await(() -> {
+            try {
+                return Files.readAllBytes(file)[PACKET - 1] == 0;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, "the packet written");
         stream.onPacket(header(MessageType.STREAM, MessageStatus.ERROR), new byte[24], 24);
         StreamFlowControlTest.await(() -> !transport.sent.isEmpty(), "abort confirmed");
         assertEquals(MessageStatus.OK, StreamFlowControlTest.status(transport.sent.get(0)));
-        assertArrayEquals(before, Files.readAllBytes(file), "an aborted upload wrote data");
+        // a packet after the abort belongs to no stream any more
+        stream.onPacket(header(MessageType.STREAM, MessageStatus.CONTINUE), packet, 24);
+        Thread.sleep(200);
+        byte[] after = Files.readAllBytes(file);
+        assertArrayEquals(new byte[PACKET], Arrays.copyOf(after, PACKET));
+        assertArrayEquals(Arrays.copyOfRange(before, PACKET, before.length), Arrays.copyOfRange(after, PACKET, after.length),
+                "written past the packet");
+    }
+
+    @Test
+    void packetsBeforeTheOneOverflowingTheWindowAreWritten() throws Exception {
+        // as libvirtd 9.0 with vol-upload --length 1048576 of a bigger file: four whole packets fit and are
+        // written, the fifth crosses the window's end and is refused with ENOSPC
+        Path file = dir.resolve("vol.raw");
+        Files.write(file, new byte[4 * 1024 * 1024]);
+        StreamFlowControlTest.FakeTransport transport = new StreamFlowControlTest.FakeTransport();
+        StreamPackets registry = new StreamPackets();
+        UploadStream stream = new UploadStream(registry, transport, PROC, SERIAL,
+                VolumeStreamFile.open(file.toString(), 0, 1024 * 1024, false, true, -1),
+                new DirectBufferPool(UploadStream.SEGMENT, 4));
+        registry.register(PROC, SERIAL, stream);
+        stream.start();
+        byte[] data = new byte[5 * PACKET];
+        new Random(11).nextBytes(data);
+        for (int i = 0; i < 5; i++) {
+            byte[] frame = new byte[24 + PACKET];
+            System.arraycopy(data, i * PACKET, frame, 24, PACKET);
+            stream.onPacket(header(MessageType.STREAM, MessageStatus.CONTINUE), frame, 24);
+        }
+        StreamFlowControlTest.await(() -> !transport.sent.isEmpty(), "the refusal");
+        byte[] refusal = transport.sent.get(0);
+        assertEquals(MessageType.STREAM, StreamFlowControlTest.type(refusal));
+        assertEquals(MessageStatus.ERROR, StreamFlowControlTest.status(refusal));
+        StreamFlowControlTest.await(() -> {
+            try {
+                return Arrays.equals(Arrays.copyOf(data, 4 * PACKET), Arrays.copyOf(Files.readAllBytes(file), 4 * PACKET));
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, "the four packets inside the window written");
+        byte[] written = Files.readAllBytes(file);
+        assertArrayEquals(new byte[written.length - 4 * PACKET], Arrays.copyOfRange(written, 4 * PACKET, written.length),
+                "the refused packet was written");
     }
 }

@@ -1,22 +1,23 @@
-package org.virtstoraged.storage.xml;
+package org.virtstoraged.util;
 
 import java.math.BigInteger;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * Number parsing with the exact acceptance rules of libvirt's virStrToLong_* helpers, which wrap C's
- * strtol family: leading white space and a sign are accepted, the whole string must be consumed, and
- * out-of-range values are refused. Unsigned 64-bit results are returned in a long's bits.
+ * Number parsing with the exact acceptance rules of libvirt's virStrToLong_* helpers (virstring.c), which
+ * wrap C's strtol family: leading white space and a sign are accepted, the whole string must be consumed,
+ * and out-of-range values are refused. Unsigned 64-bit results are returned in a long's bits. Shared by
+ * the XML parsers and the configuration file, as libvirt's are.
  */
-final class VolumeNumberParser {
+public final class StrToLong {
     private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
     private static final BigInteger ULLONG_MAX = TWO_64.subtract(BigInteger.ONE);
     private static final BigInteger LLONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
     private static final BigInteger LLONG_MIN_MAGNITUDE = LLONG_MAX.add(BigInteger.ONE);
     private static final BigInteger UINT_MAX = BigInteger.valueOf(0xffffffffL);
 
-    private VolumeNumberParser() {
+    private StrToLong() {
     }
 
     /** What strtol and friends saw: the digits' magnitude, the sign, and where scanning stopped. */
@@ -61,12 +62,13 @@ final class VolumeNumberParser {
         return new Scan(value, negative, i == n);
     }
 
-    private static boolean isCSpace(char c) {
+    /** C's isspace in the C locale. */
+    public static boolean isCSpace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == 0x0b || c == '\f' || c == '\r';
     }
 
     /** virStrToLong_ullp: a non-negative unsigned long long (base 10). */
-    static OptionalLong unsignedLongLongPositive(String s) {
+    public static OptionalLong unsignedLongLongPositive(String s) {
         Scan scan = scan(s, 10);
         if (scan == null || !scan.complete || scan.negative || scan.magnitude.compareTo(ULLONG_MAX) > 0) {
             return OptionalLong.empty();
@@ -75,7 +77,7 @@ final class VolumeNumberParser {
     }
 
     /** virStrToLong_ll: a signed long long (base 10). */
-    static OptionalLong longLong(String s) {
+    public static OptionalLong longLong(String s) {
         Scan scan = scan(s, 10);
         if (scan == null || !scan.complete) {
             return OptionalLong.empty();
@@ -87,7 +89,7 @@ final class VolumeNumberParser {
     }
 
     /** virStrToLong_i: a signed int, in the given base. */
-    static OptionalInt integer(String s, int base) {
+    public static OptionalInt integer(String s, int base) {
         Scan scan = scan(s, base);
         if (scan == null || !scan.complete) {
             return OptionalInt.empty();
@@ -100,7 +102,7 @@ final class VolumeNumberParser {
     }
 
     /** virStrToLong_ui: an unsigned int where "-N" wraps around (as "-1" meaning UINT_MAX). */
-    static OptionalLong unsignedInt(String s) {
+    public static OptionalLong unsignedInt(String s) {
         Scan scan = scan(s, 10);
         if (scan == null || !scan.complete || scan.magnitude.compareTo(ULLONG_MAX) > 0) {
             return OptionalLong.empty();
@@ -118,12 +120,12 @@ final class VolumeNumberParser {
     }
 
     /** virStrToLong_uip: a non-negative unsigned int (base 10). */
-    static OptionalLong unsignedIntPositive(String s) {
+    public static OptionalLong unsignedIntPositive(String s) {
         return unsignedIntPositive(s, 10);
     }
 
     /** virStrToLong_uip in any strtoul base (0: from the prefix). */
-    static OptionalLong unsignedIntPositive(String s, int base) {
+    public static OptionalLong unsignedIntPositive(String s, int base) {
         Scan scan = scan(s, base);
         if (scan == null || !scan.complete || scan.negative || scan.magnitude.compareTo(UINT_MAX) > 0) {
             return OptionalLong.empty();
