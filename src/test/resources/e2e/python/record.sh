@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Records python_storage_api.json against libvirt 9.0's libvirtd, started fresh (no pools) under a
+# Records python_storage_api.json and python_identity.json against libvirt 9.0's libvirtd, started fresh (no pools) under a
 # temporary directory with /work/shared/tools/anchor-libvirtd.sh (as user lvanchor; $ANCHOR overrides the
 # path), then stopped. Needs /usr/bin/python3 with python3-libvirt, qemu-img (qemu-utils) and scrub.
 # Usage (as root, from the repository root):
@@ -20,3 +20,15 @@ chown lvanchor "$work/base"
 /usr/bin/python3 "$here/storage_api.py" "$uri" "$work/base" >"$output.tmp"
 mv "$output.tmp" "$output"
 echo "recorded $output"
+
+# identity.py (a forwarding daemon's CONNECT_SET_IDENTITY) against another fresh daemon: its callback ids
+# count from 0
+bash "$anchor" --stop "$work/daemon"
+rm -rf "$work/daemon" "$work/base"; mkdir -p "$work/daemon" "$work/base"
+uri=$(bash "$anchor" "$work/daemon" | sed -n 's/^URI=//p')
+chown lvanchor "$work/base"
+identity=$here/../libvirtd-9.0/python_identity.json
+/usr/bin/python3 "$here/identity.py" "$uri" rw "$work/base" \
+  "libvirtd:///session?socket=$work/daemon/run/libvirt/libvirt-admin-sock" libvirtd >"$identity.tmp"
+mv "$identity.tmp" "$identity"
+echo "recorded $identity"

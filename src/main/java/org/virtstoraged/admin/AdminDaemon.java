@@ -2,7 +2,7 @@ package org.virtstoraged.admin;
 
 import java.util.List;
 import java.util.Optional;
-import org.virtstoraged.dispatch.PeerCredentials;
+import org.virtstoraged.dispatch.ClientIdentity;
 import org.virtstoraged.server.WorkerPool;
 
 /** What the admin program sees of the daemon (libvirt's virNetDaemon): its servers, logging, timeout. */
@@ -47,9 +47,10 @@ public interface AdminDaemon {
 
     /**
      * One connected client: libvirt's id, connection time in seconds since the epoch, transport
-     * (0 unix), whether its socket is the read-only one, its peer credentials, and how to drop it.
+     * (0 unix), whether its socket is the read-only one, its identity (its peer's, or the one a
+     * forwarding daemon passed on), and how to drop it.
      */
-    record Client(long id, long timestamp, int transport, boolean readonly, PeerCredentials peer, Runnable close) {
+    record Client(long id, long timestamp, int transport, boolean readonly, ClientIdentity identity, Runnable close) {
         public static final int TRANSPORT_UNIX = 0;
     }
 }

@@ -6,11 +6,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.rpc.xdr.XdrDecoder;
 import org.virtstoraged.rpc.xdr.XdrEncoder;
+import org.virtstoraged.rpc.xdr.XdrException;
 
 /**
  * One virTypedParameter as admin_typed_param carries it: a field name and a value discriminated by
@@ -84,7 +86,24 @@ public record TypedParam(String field, int type, Object value) {
         if (n > max) {
             throw VirException.of(ErrorCode.RPC, ErrorDomain.NONE, "too many parameters '%d' for limit '%d'", n, max);
         }
-        List<TypedParam> list = new ArrayList<>((int) n);
+        List<TypedParam> list = readEntries(in, (int) n, type -> VirException.of(ErrorCode.RPC, ErrorDomain.NONE,
+                "unknown parameter type: %d", type));
+        checkFieldLengths(list);
+        return list;
+    }
+
+    /**
+     * remote_typed_param params&lt;max&gt; as libvirt's daemon reads it: the XDR decoding fails first (more
+     * than {@code max} entries, a type with no arm in the value union: "Unable to decode message
+     * payload"); the field names are left to {@link #checkFieldLengths}, which libvirt's
+     * virTypedParamsDeserialize applies later.
+     */
+    public static List<TypedParam> decodeXdrArray(XdrDecoder in, int max) {
+        return readEntries(in, in.readLength(max), type -> new XdrException("no typed parameter value of type " + type));
+    }
+
+    private static List<TypedParam> readEntries(XdrDecoder in, int n, IntFunction<RuntimeException> unknownType) {
+        List<TypedParam> list = new ArrayList<>(Math.min(n, 64));
         for (int i = 0; i < n; i++) {
             String field = in.readString();
             int type = in.readInt();
@@ -95,15 +114,21 @@ public record TypedParam(String field, int type, Object value) {
                 case DOUBLE -> Double.longBitsToDouble(in.readHyper());
                 case BOOLEAN -> in.readInt() != 0;
                 case STRING -> in.readString();
-                default -> throw VirException.of(ErrorCode.RPC, ErrorDomain.NONE, "unknown parameter type: %d", type);
+                default -> throw unknownType.apply(type);
             };
-            if (field.length() >= FIELD_LENGTH) {
-                throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.NONE,
-                        "parameter %s too big for destination", field);
-            }
             list.add(new TypedParam(field, type, value));
         }
         return list;
+    }
+
+    /** virTypedParamsDeserialize: every field name must fit VIR_TYPED_PARAM_FIELD_LENGTH with its NUL. */
+    public static void checkFieldLengths(List<TypedParam> list) {
+        for (TypedParam p : list) {
+            if (p.field().getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= FIELD_LENGTH) {
+                throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.NONE,
+                        "parameter %s too big for destination", p.field());
+            }
+        }
     }
 
     /**

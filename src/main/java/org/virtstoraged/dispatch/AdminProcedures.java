@@ -1,13 +1,10 @@
 package org.virtstoraged.dispatch;
 
 import io.smallrye.mutiny.Uni;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import org.virtstoraged.admin.AdminDaemon;
@@ -258,37 +255,35 @@ public final class AdminProcedures {
         out.writeString(server).writeHyper(c.id()).writeHyper(c.timestamp()).writeUnsignedInt(c.transport());
     }
 
-    /** adminClientGetInfo for a local (unix socket) client: readonly, then the peer's identity. */
+    /**
+     * adminClientGetInfo for a local (unix socket) client: readonly, then the client's identity, which is
+     * the forwarded one once a forwarding daemon has sent CONNECT_SET_IDENTITY.
+     */
     static List<TypedParam> clientInfo(AdminDaemon.Client c) {
         List<TypedParam> list = new ArrayList<>();
         list.add(TypedParam.ofBoolean("readonly", c.readonly()));
-        PeerCredentials peer = c.peer();
-        if (peer.uid() >= 0) {
-            list.add(TypedParam.ofInt("unix_user_id", peer.uid()));
-            nameOf(Path.of("/etc/passwd"), peer.uid()).ifPresent(n -> list.add(TypedParam.ofString("unix_user_name", n)));
+        ClientIdentity id = c.identity();
+        if (id.saslUserName() != null) {
+            list.add(TypedParam.ofString("sasl_user_name", id.saslUserName()));
         }
-        if (peer.gid() >= 0) {
-            list.add(TypedParam.ofInt("unix_group_id", peer.gid()));
-            nameOf(Path.of("/etc/group"), peer.gid()).ifPresent(n -> list.add(TypedParam.ofString("unix_group_name", n)));
+        if (id.unixUserId() != null) {
+            list.add(TypedParam.ofInt("unix_user_id", id.unixUserId().intValue()));
         }
-        if (peer.pid() > 0) {
-            list.add(TypedParam.ofInt("unix_process_id", peer.pid()));
+        if (id.userName() != null) {
+            list.add(TypedParam.ofString("unix_user_name", id.userName()));
+        }
+        if (id.unixGroupId() != null) {
+            list.add(TypedParam.ofInt("unix_group_id", id.unixGroupId().intValue()));
+        }
+        if (id.groupName() != null) {
+            list.add(TypedParam.ofString("unix_group_name", id.groupName()));
+        }
+        if (id.processId() != null) {
+            list.add(TypedParam.ofInt("unix_process_id", id.processId().intValue()));
+        }
+        if (id.selinuxContext() != null) {
+            list.add(TypedParam.ofString("selinux_context", id.selinuxContext()));
         }
         return list;
-    }
-
-    /** The name of an id in /etc/passwd or /etc/group (name:x:id:...). */
-    static Optional<String> nameOf(Path file, int id) {
-        try {
-            for (String line : Files.readAllLines(file)) {
-                String[] f = line.split(":", -1);
-                if (f.length > 2 && f[2].equals(Integer.toString(id))) {
-                    return Optional.of(f[0]);
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // no name then, as libvirt when the lookup fails
-        }
-        return Optional.empty();
     }
 }

@@ -16,6 +16,11 @@ public final class ClientContext {
     private final StreamPackets streams = new StreamPackets();
     private final List<Runnable> disconnectActions = new CopyOnWriteArrayList<>();
     private volatile boolean open;
+    /** The name the connection was opened with: what virConnectGetURI formats. */
+    private volatile String uri;
+    /** Set by CONNECT_SET_IDENTITY; until then the client acts as its socket peer. */
+    private volatile ClientIdentity forwardedIdentity;
+    private volatile ClientIdentity peerIdentity;
     private volatile boolean readOnly;
     private volatile boolean closeCallbackRegistered;
     private volatile boolean closeRequested;
@@ -111,9 +116,34 @@ public final class ClientContext {
         return readOnly;
     }
 
-    void markOpen(boolean readOnly) {
+    void markOpen(String uri, boolean readOnly) {
+        this.uri = uri;
         this.readOnly = readOnly;
         this.open = true;
+    }
+
+    /** The URI of the open connection. */
+    String uri() {
+        return uri;
+    }
+
+    /** Who the client acts for: the identity a forwarding daemon set, else its socket peer. */
+    public ClientIdentity identity() {
+        ClientIdentity forwarded = forwardedIdentity;
+        if (forwarded != null) {
+            return forwarded;
+        }
+        ClientIdentity peerId = peerIdentity;
+        if (peerId == null) {
+            // looked up once, when first asked: most clients never are
+            peerId = ClientIdentity.fromPeer(peer);
+            peerIdentity = peerId;
+        }
+        return peerId;
+    }
+
+    void setIdentity(ClientIdentity identity) {
+        this.forwardedIdentity = identity;
     }
 
     boolean closeCallbackRegistered() {

@@ -2,11 +2,14 @@ package org.virtstoraged.dispatch;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Map;
+import org.virtstoraged.admin.TypedParam;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.rpc.remote.RemoteProgram;
+import org.virtstoraged.rpc.xdr.XdrDecoder;
 import org.virtstoraged.rpc.xdr.XdrEncoder;
 
 /** The connect-level procedures: open/close, authentication, features, identity of the driver. */
@@ -49,6 +52,12 @@ final class ConnectProcedures {
         table.put(RemoteProgram.CONNECT_SUPPORTS_FEATURE, Procedure.immediate((c, a) -> supportsFeature(c, a.readInt())));
         table.put(RemoteProgram.CONNECT_GET_TYPE, opened(RemoteProgram.CONNECT_GET_TYPE, () ->
                 new XdrEncoder().writeString("storage").toByteArray()));
+        // virConnectGetURI answers from the connection itself, whatever its driver
+        table.put(RemoteProgram.CONNECT_GET_URI, Procedure.immediate((c, a) -> {
+            RemoteProcedureTable.requireConnection(c, RemoteProgram.CONNECT_GET_URI);
+            return new XdrEncoder().writeString(c.uri()).toByteArray();
+        }));
+        table.put(RemoteProgram.CONNECT_SET_IDENTITY, Procedure.immediate(ConnectProcedures::setIdentity));
         table.put(RemoteProgram.CONNECT_GET_LIB_VERSION, opened(RemoteProgram.CONNECT_GET_LIB_VERSION, () ->
                 new XdrEncoder().writeHyper(LIB_VERSION).toByteArray()));
         // The storage driver runs inside the daemon: trivially secure.
@@ -80,7 +89,23 @@ final class ConnectProcedures {
         // remoteDispatchConnectOpen passes on only the read-only bit (remoteOpenConn): clients send more,
         // e.g. an unprivileged virsh sends VIR_CONNECT_NO_ALIASES and an internal bit (0x6)
         validateUri(name);
-        client.markOpen(client.readOnlySocket() || (flags & CONNECT_RO) != 0);
+        client.markOpen(name, client.readOnlySocket() || (flags & CONNECT_RO) != 0);
+        return EMPTY;
+    }
+
+    /**
+     * remoteDispatchConnectSetIdentity: a forwarding daemon (virtproxyd, virtqemud) tells on whose
+     * behalf its connection acts. Hand-written in libvirt: it needs the open connection, calls no driver
+     * (so no read-only refusal), ignores the flags, and replaces the client's identity.
+     */
+    private static byte[] setIdentity(ClientContext client, XdrDecoder args) {
+        // libvirt's order: XDR decoding, the connection, field names (virTypedParamsDeserialize), then
+        // the names and types an identity may have (virIdentitySetParameters)
+        List<TypedParam> params = TypedParam.decodeXdrArray(args, RemoteProgram.CONNECT_IDENTITY_PARAMS_MAX);
+        args.readInt(); // flags: not looked at
+        RemoteProcedureTable.requireConnection(client, RemoteProgram.CONNECT_SET_IDENTITY);
+        TypedParam.checkFieldLengths(params);
+        client.setIdentity(ClientIdentity.fromParameters(params));
         return EMPTY;
     }
 

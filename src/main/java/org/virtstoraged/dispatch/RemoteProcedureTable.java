@@ -29,6 +29,11 @@ public final class RemoteProcedureTable {
         return new CallDispatcher(RemoteProgram.PROGRAM, RemoteProgram.VERSION, this::lookup);
     }
 
+    /** Whether the procedure has an implementation of ours (the rest answer as an absent driver method). */
+    boolean implemented(int number) {
+        return implemented.containsKey(number);
+    }
+
     Procedure lookup(int number) {
         Procedure p = implemented.get(number);
         if (p == null) {

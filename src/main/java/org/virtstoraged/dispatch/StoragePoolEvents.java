@@ -36,6 +36,8 @@ final class StoragePoolEvents {
     static final int DEREGISTER_ANY = 369;
     static final int EVENT_LIFECYCLE = 370;
     static final int EVENT_REFRESH = 373;
+    /** libvirt sends every event message with serial 1 (remoteDispatchObjectEventSend). */
+    static final int EVENT_SERIAL = 1;
 
     private final PoolEventBus bus;
     /** virObjectEventCallbackList.nextID of the driver's event state. */
@@ -182,7 +184,7 @@ final class StoragePoolEvents {
             procedure = EVENT_REFRESH;
         }
         MessageHeader header = new MessageHeader(RemoteProgram.PROGRAM, RemoteProgram.VERSION, procedure,
-                MessageType.MESSAGE, 0, MessageStatus.OK);
+                MessageType.MESSAGE, EVENT_SERIAL, MessageStatus.OK);
         return Frames.encode(header, body.toByteArray());
     }
 }

@@ -147,7 +147,7 @@ public final class DaemonServer implements AdminDaemon {
         @Override
         public List<AdminDaemon.Client> clients() {
             return clients.clients(roles).stream().map(c -> new AdminDaemon.Client(c.id(), c.connectedAt(),
-                    AdminDaemon.Client.TRANSPORT_UNIX, c.context().readOnlySocket(), c.context().peer(), c::close))
+                    AdminDaemon.Client.TRANSPORT_UNIX, c.context().readOnlySocket(), c.context().identity(), c::close))
                     .toList();
         }
     }

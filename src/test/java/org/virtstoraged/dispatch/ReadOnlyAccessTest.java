@@ -80,7 +80,7 @@ class ReadOnlyAccessTest {
 
     private static ClientContext opened(boolean readOnlySocket, boolean roFlag) {
         ClientContext c = new ClientContext(1, readOnlySocket, PeerCredentials.UNKNOWN, () -> { });
-        c.markOpen(readOnlySocket || roFlag);
+        c.markOpen("storage:///session", readOnlySocket || roFlag);
         return c;
     }
 

@@ -67,7 +67,7 @@ class StoragePoolEventsTest {
                 public void resumeReading() {
                 }
             });
-            context.markOpen(readOnly);
+            context.markOpen("storage:///session", readOnly);
         }
 
         /** "callback pool event" lines, once count frames have arrived. */
@@ -92,7 +92,7 @@ class StoragePoolEventsTest {
         assertEquals(1, in.readInt());
         int proc = in.readInt();
         assertEquals(2, in.readInt(), "type MESSAGE");
-        assertEquals(0, in.readInt(), "serial");
+        assertEquals(1, in.readInt(), "serial: 1, as libvirt sends events");
         assertEquals(0, in.readInt(), "status OK");
         int callback = in.readInt();
         PoolRef pool = StorageCodec.readPool(in);

@@ -35,13 +35,16 @@ class SystemModeIT {
         HostTools.require("unshare", "util-linux");
         HostTools.require("runuser", "util-linux");
         HostTools.virsh();
+        PythonStorageApiIT.requirePythonLibvirt();
         CommandResult r = Commands.run(List.of("bash", RECORDING.resolve("record.sh").toString()),
                 Map.of("OUT_DIR", out.toString(), "VIRTSTORAGED_JAR", Path.of(DaemonProcess.jar()).toAbsolutePath().toString(),
                         "JAVA", DaemonProcess.javaBinary()), null, 600);
         String log = Files.exists(out.resolve("daemon.log")) ? Files.readString(out.resolve("daemon.log")) : "";
         assertEquals(0, r.exitCode(), r + "\ndaemon log:\n" + log);
 
-        List<String> files = new ArrayList<>(List.of("modes_default.txt", "modes_none.txt"));
+        // identity_*.json: a forwarding daemon's CONNECT_SET_IDENTITY and storage calls, rw and ro sockets
+        List<String> files = new ArrayList<>(List.of("modes_default.txt", "modes_none.txt", "identity_rw.json",
+                "identity_ro.json"));
         for (String line : Files.readAllLines(RECORDING.resolve("steps.tsv"))) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;

@@ -11,6 +11,7 @@
 # (and JAVA=java binary) it starts `java -jar JAR` instead of libvirtd and writes into OUT_DIR.
 # Writes beside this script (or into OUT_DIR): modes_SCENARIO.txt ("ROLE MODE GROUP" per socket) and, per step of
 # steps.tsv, NAME.stdout / NAME.stderr / NAME.exit. The socket path is replaced by @SOCKET@.
+# identity_rw.json / identity_ro.json: src/test/resources/e2e/python/identity.py over either socket.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${OUT_DIR:-$here}
@@ -95,3 +96,13 @@ unix_sock_rw_perms = "0770"
 unix_sock_ro_perms = "0775"'
 modes none
 run_steps none
+
+# 3. what a forwarding daemon does (CONNECT_SET_IDENTITY, then storage calls), on both sockets
+if [[ -n $jar ]]; then server=virtstoraged; else server=libvirtd; fi
+identity() {  # NAME SOCKET-SUFFIX MODE
+  /usr/bin/python3 "$here/../../python/identity.py" "storage:///system?socket=/run/libvirt/$prefix-sock$2" "$3" \
+    /var/lib/libvirt/images "$server:///system?socket=/run/libvirt/$prefix-admin-sock" $server \
+    | sed "s#/run/libvirt/$prefix-#/run/libvirt/@PREFIX@-#g" >"$out/$1.json"
+}
+identity identity_rw "" rw
+identity identity_ro -ro ro

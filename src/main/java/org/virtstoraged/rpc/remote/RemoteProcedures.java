@@ -23,6 +23,11 @@ public final class RemoteProcedures {
         return Optional.ofNullable(BY_NUMBER.get(number));
     }
 
+    /** Every procedure, in no particular order. */
+    public static java.util.Collection<ProcedureInfo> all() {
+        return BY_NUMBER.values();
+    }
+
     public static int count() {
         return BY_NUMBER.size();
     }
@@ -40,7 +45,7 @@ public final class RemoteProcedures {
                 }
                 String[] f = line.split("\t");
                 int number = Integer.parseInt(f[0]);
-                map.put(number, new ProcedureInfo(number, f[1], f[2], Integer.parseInt(f[3]), f[4]));
+                map.put(number, new ProcedureInfo(number, f[1], f[2], Integer.parseInt(f[3]), f[4], f[5], f[6]));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -51,12 +51,12 @@ public final class XdrDecoder {
         return (hi << 32) | lo;
     }
 
+    /**
+     * XDR's bool as libtirpc's xdr_bool reads it: any non-zero word is true. go-libvirt, for one, sends
+     * the presence flag of an optional string as 0x01000000.
+     */
     public boolean readBool() {
-        int v = readInt();
-        if (v != 0 && v != 1) {
-            throw new XdrException("invalid boolean " + v);
-        }
-        return v == 1;
+        return readInt() != 0;
     }
 
     public byte[] readFixedOpaque(int n) {

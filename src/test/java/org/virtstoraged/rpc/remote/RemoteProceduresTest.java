@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -122,8 +123,7 @@ class RemoteProceduresTest {
             443 | DOMAIN_FD_ASSOCIATE                    | virDomainFDAssociate                 | 20 | hypervisor
             """)
     void spotChecks(int number, String name, String api, int errorDomain, String family) {
-        assertEquals(new ProcedureInfo(number, name, api, errorDomain, family),
-                RemoteProcedures.find(number).orElseThrow());
+        assertEquals(List.of(number, name, api, errorDomain, family), head(RemoteProcedures.find(number).orElseThrow()));
     }
 
     /**
@@ -140,8 +140,39 @@ class RemoteProceduresTest {
             439 | DOMAIN_SET_LAUNCH_SECURITY_STATE | virDomainSetLaunchSecurityState | 20 | hypervisor
             """)
     void apisDefinedOnOneLine(int number, String name, String api, int errorDomain, String family) {
-        assertEquals(new ProcedureInfo(number, name, api, errorDomain, family),
-                RemoteProcedures.find(number).orElseThrow());
+        assertEquals(List.of(number, name, api, errorDomain, family), head(RemoteProcedures.find(number).orElseThrow()));
+    }
+
+    private static List<Object> head(ProcedureInfo p) {
+        return List.of(p.number(), p.name(), p.api(), p.errorDomain(), p.family());
+    }
+
+    /**
+     * Who answers a procedure in libvirt's virtstoraged: a hand-written dispatcher, the library without a
+     * driver (virConnectGetURI), a method of the storage driver, or nobody ("not supported").
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            1   | dispatcher | dispatcher
+            3   | library    | yes
+            4   | driver     | unsupported
+            7   | driver     | yes
+            59  | driver     | unsupported
+            110 | library    | yes
+            149 | driver     | yes
+            150 | driver     | unsupported
+            157 | library    | yes
+            143 | driver     | no-connection
+            283 | driver     | no-connection
+            281 | driver     | yes
+            368 | dispatcher | dispatcher
+            370 | -          | -
+            419 | dispatcher | dispatcher
+            """)
+    void whoAnswersInVirtstoraged(int number, String answeredBy, String virtstoraged) {
+        ProcedureInfo p = RemoteProcedures.find(number).orElseThrow();
+        assertEquals(answeredBy, p.answeredBy(), p.name());
+        assertEquals(virtstoraged, p.virtstoraged(), p.name());
     }
 
     @Test
