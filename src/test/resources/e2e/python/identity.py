@@ -15,13 +15,13 @@ import json
 import os
 import pwd
 import re
-import socket
 import struct
 import subprocess
 import sys
 import urllib.parse
 
 import libvirt
+from rawrpc import Raw, xdr_string
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)  # keep libvirt's own stderr report quiet
 
@@ -125,13 +125,7 @@ if mode == "rw":
 outcome("close", conn.close)
 
 # ---------------------------------------------------------------- a bare RPC client
-REMOTE, CALL, REPLY, MESSAGE = 0x20008086, 0, 1, 2
 T_INT, T_UINT, T_LLONG, T_ULLONG, T_STRING = 1, 2, 3, 4, 7
-
-
-def xdr_string(s):
-    data = s.encode()
-    return struct.pack(">I", len(data)) + data + b"\0" * (-len(data) % 4)
 
 
 def typed(name, typ, value):
@@ -149,51 +143,14 @@ def identity_args(params, flags=0):
     return struct.pack(">I", len(params)) + b"".join(typed(*p) for p in params) + struct.pack(">I", flags)
 
 
-class Raw:
-    def __init__(self):
-        self.s = socket.socket(socket.AF_UNIX)
-        self.s.connect(sock)
-        self.s.settimeout(30)
-        self.serial = 0
-
-    def recv(self, n):
-        buf = b""
-        while len(buf) < n:
-            chunk = self.s.recv(n - len(buf))
-            if not chunk:
-                raise EOFError("daemon closed the connection")
-            buf += chunk
-        return buf
-
-    def read(self):
-        (n,) = struct.unpack(">I", self.recv(4))
-        body = self.recv(n - 4)
-        return struct.unpack(">6i", body[:24]), body[24:]
-
-    def call(self, proc, payload=b""):
-        self.serial += 1
-        self.s.sendall(struct.pack(">7i", 28 + len(payload), REMOTE, 1, proc, CALL, self.serial, 0) + payload)
-        while True:
-            (prog, vers, rproc, typ, serial, status), body = self.read()
-            if typ == REPLY and serial == self.serial:
-                break
-        if status == 0:
-            if len(body) >= 8 and proc == 110:  # a remote_nonnull_string
-                (n,) = struct.unpack(">I", body[:4])
-                return {"ok": body[4:4 + n].decode()}
-            return {"ok": body.hex()}
-        code, domain, mlen = struct.unpack(">i i 4x I", body[:16])
-        return {"code": code, "domain": domain, "message": norm(body[16:16 + mlen].decode())}
-
-
 SET_IDENTITY, GET_URI, OPEN = 419, 110, 1
-raw = Raw()
+raw = Raw(sock, norm)
 result["raw: set identity before open"] = raw.call(SET_IDENTITY, identity_args([]))
-result["raw: get URI before open"] = raw.call(GET_URI)
+result["raw: get URI before open"] = raw.call(GET_URI, string_reply=True)
 # go-libvirt's CONNECT_OPEN: the optional name's presence flag is the word 0x01000000
 name = "storage:///system" if "/system" in uri else "storage:///session"
 result["raw: open, presence flag 0x01000000"] = raw.call(OPEN, b"\x01\0\0\0" + xdr_string(name) + struct.pack(">I", 0))
-result["raw: get URI"] = raw.call(GET_URI)
+result["raw: get URI"] = raw.call(GET_URI, string_reply=True)
 result["raw: every parameter"] = raw.call(SET_IDENTITY, identity_args([
     ("user-name", T_STRING, "alice"), ("unix-user-id", T_ULLONG, 1234), ("group-name", T_STRING, "staff"),
     ("unix-group-id", T_ULLONG, 50), ("process-id", T_LLONG, 4242), ("process-time", T_ULLONG, 987654321),
@@ -215,7 +172,7 @@ result["raw: name of 80 bytes"] = raw.call(SET_IDENTITY, identity_args([("n" * 8
 result["raw: name of 80 bytes after an unknown one"] = raw.call(SET_IDENTITY, identity_args([
     ("bogus", T_STRING, "x"), ("n" * 80, T_STRING, "x")]))
 result["raw: flags"] = raw.call(SET_IDENTITY, identity_args([], 0x7fffffff))
-result["raw: still serving"] = raw.call(GET_URI)
+result["raw: still serving"] = raw.call(GET_URI, string_reply=True)
 
 if mode == "rw":
     # a pool event to the bare client: the message header's serial

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Records python_storage_api.json and python_identity.json against libvirt 9.0's libvirtd, started fresh (no pools) under a
+# Records python_storage_api.json, connect_dispatchers.json and python_identity.json against libvirt 9.0's libvirtd, started fresh (no pools) under a
 # temporary directory with /work/shared/tools/anchor-libvirtd.sh (as user lvanchor; $ANCHOR overrides the
 # path), then stopped. Needs /usr/bin/python3 with python3-libvirt, qemu-img (qemu-utils) and scrub.
 # Usage (as root, from the repository root):
@@ -20,6 +20,10 @@ chown lvanchor "$work/base"
 /usr/bin/python3 "$here/storage_api.py" "$uri" "$work/base" >"$output.tmp"
 mv "$output.tmp" "$output"
 echo "recorded $output"
+dispatchers=$here/../libvirtd-9.0/connect_dispatchers.json
+/usr/bin/python3 "$here/connect_dispatchers.py" "$work/daemon/run/libvirt/libvirt-sock" storage:///session >"$dispatchers.tmp"
+mv "$dispatchers.tmp" "$dispatchers"
+echo "recorded $dispatchers"
 
 # identity.py (a forwarding daemon's CONNECT_SET_IDENTITY) against another fresh daemon: its callback ids
 # count from 0

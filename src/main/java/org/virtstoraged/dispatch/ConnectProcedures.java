@@ -24,6 +24,10 @@ final class ConnectProcedures {
     private static final int FEATURE_REMOTE_EVENT_CALLBACK = 14;
     private static final int FEATURE_REMOTE_CLOSE_CALLBACK = 15;
 
+    private static final int AUTH_SASL_INIT = 67;
+    private static final int AUTH_SASL_START = 68;
+    private static final int AUTH_SASL_STEP = 69;
+
     private static final byte[] EMPTY = new byte[0];
 
     private final boolean privileged;
@@ -44,6 +48,12 @@ final class ConnectProcedures {
             return new XdrEncoder().writeInt(1).writeInt(type).toByteArray();
         }));
         table.put(PolkitAuth.AUTH_POLKIT, new PolkitAuth()::call);
+        // SASL is never a socket's method here: libvirt fails every SASL step alike, open or not
+        for (int sasl : new int[] {AUTH_SASL_INIT, AUTH_SASL_START, AUTH_SASL_STEP}) {
+            table.put(sasl, Procedure.immediate((c, a) -> {
+                throw VirException.of(ErrorCode.AUTH_FAILED, ErrorDomain.RPC, "%s", "authentication failed");
+            }));
+        }
         table.put(RemoteProgram.CONNECT_OPEN, Procedure.immediate((c, a) -> open(c, a.readOptionalString(), a.readInt())));
         table.put(RemoteProgram.CONNECT_CLOSE, Procedure.immediate((c, a) -> {
             c.requestClose();

@@ -23,6 +23,7 @@ public final class RemoteProcedureTable {
         new ConnectProcedures(privileged).register(implemented);
         new StorageProcedures(storage, workers).register(implemented);
         new StoragePoolEvents(storage.events()).register(implemented);
+        DomainEventProcedures.register(implemented);
     }
 
     public CallDispatcher dispatcher() {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ForwardedIdentityIT {
     static final String RECORDING = "src/test/resources/e2e/libvirtd-9.0/python_identity.json";
+    static final String DISPATCHERS = "src/test/resources/e2e/libvirtd-9.0/connect_dispatchers.json";
 
     @TempDir
     Path home;
@@ -42,5 +43,27 @@ class ForwardedIdentityIT {
             actual = r.stdout();
         }
         PythonStorageApiIT.assertSame(Files.readString(Path.of(RECORDING)), actual);
+    }
+
+    /**
+     * The connect-level procedures libvirt answers without a storage driver method (hand-written
+     * dispatchers: authentication, domain events, identity, close callbacks; the library: type, URI,
+     * library version), before and after CONNECT_OPEN, from a bare RPC client (connect_dispatchers.py),
+     * as libvirtd 9.0 answered them.
+     */
+    @Test
+    void connectLevelDispatchersAsLibvirtd() throws Exception {
+        HostTools.require("python3", "python3");
+        Path script = Path.of("src/test/resources/e2e/python/connect_dispatchers.py").toAbsolutePath();
+        String actual;
+        try (DaemonProcess d = new DaemonProcess(home.resolve("daemon"))) {
+            d.start();
+            CommandResult r = Commands.run(List.of("/usr/bin/python3", script.toString(), d.socket().toString(),
+                    "storage:///session"), Map.of(), null, 120);
+            String log = d.log();
+            assertEquals(0, r.exitCode(), () -> r + "\ndaemon log:\n" + log);
+            actual = r.stdout();
+        }
+        PythonStorageApiIT.assertSame(Files.readString(Path.of(DISPATCHERS)), actual);
     }
 }
