@@ -44,10 +44,25 @@ report() {
   echo "VIRTPROXYD=$BUILD/src/virtproxyd"
   echo "VIRTSTORAGED=$BUILD/src/virtstoraged"
 }
-have_all() { local t; for t in "${TARGETS[@]}"; do [[ -f $BUILD/$t ]] || return 1; done; [[ -f $CACHE/built.stamp ]]; }
+meson_options() {  # the meson command-line options, from the unpacked source's meson_options.txt
+  local o
+  opts=("${DIRS[@]}")
+  while read -r o; do
+    if [[ $ENABLED == *" $o "* ]]; then opts+=("-D$o=enabled"); else opts+=("-D$o=disabled"); fi
+  done < <(sed -n "s/^option('\([a-z_0-9]*\)', *type *: *'feature'.*/\1/p" "$SRC/meson_options.txt")
+  opts+=("${OTHER[@]}")
+}
+# built, and configured with the options above (a cache built by an older version of this script is redone)
+have_all() {
+  local t
+  for t in "${TARGETS[@]}"; do [[ -f $BUILD/$t ]] || return 1; done
+  [[ -f $CACHE/built.stamp && -f $SRC/meson_options.txt ]] || return 1
+  meson_options
+  [[ "$(cat "$CACHE/configure.stamp" 2>/dev/null)" == "${opts[*]}" ]]
+}
 
-# one build at a time per cache (two test JVMs may ask at once)
-command -v flock >/dev/null && { exec 9>"$CACHE/.lock"; flock 9; }
+# one build at a time per cache (two test JVMs may ask at once); a read-only cache can only be looked at
+if [[ -w $CACHE ]] && command -v flock >/dev/null; then exec 9>>"$CACHE/.lock"; flock 9; fi
 
 if have_all; then echo "libvirt-modular.sh: already built in $BUILD" >&2; report; exit 0; fi
 
@@ -80,7 +95,8 @@ if [[ ! -f $SRC/meson.build || ! -f $SRC/debian/patches/series ]]; then
     || fail "cannot get libvirt 9.0.0's source (src/test/scripts/libvirt-source.sh failed, see above)"
   refdir=$(dirname "$ref")
   dsc=$(ls "$refdir"/libvirt_9.0.0-*.dsc 2>/dev/null | sort -V | tail -1 || true)
-  [[ -n $dsc ]] || fail "no Debian source package libvirt_9.0.0-*.dsc in $refdir (remove $ref and rerun libvirt-source.sh to download it)"
+  [[ -n $dsc ]] || fail "no Debian source package libvirt_9.0.0-*.dsc in $refdir (only the upstream tree; as root:
+  cd $refdir && apt-get source --download-only libvirt=\$(apt-cache showsrc libvirt | sed -n 's/^Version: 9.0.0/9.0.0/p' | head -1))"
   rm -rf "$SRC" "$BUILD"
   dpkg-source --no-check -x "$dsc" "$SRC" >"$CACHE/unpack.log" 2>&1 \
     || { tail -20 "$CACHE/unpack.log" >&2; fail "dpkg-source -x $dsc failed (see $CACHE/unpack.log)"; }
@@ -89,11 +105,7 @@ fi
 t2=$(date +%s)
 
 # --- configure ---------------------------------------------------------------------------------------
-opts=("${DIRS[@]}")
-while read -r o; do
-  if [[ $ENABLED == *" $o "* ]]; then opts+=("-D$o=enabled"); else opts+=("-D$o=disabled"); fi
-done < <(sed -n "s/^option('\([a-z_0-9]*\)', *type *: *'feature'.*/\1/p" "$SRC/meson_options.txt")
-opts+=("${OTHER[@]}")
+meson_options
 if [[ ! -f $BUILD/build.ninja || "$(cat "$CACHE/configure.stamp" 2>/dev/null)" != "${opts[*]}" ]]; then
   rm -rf "$BUILD" "$CACHE/configure.stamp" "$CACHE/built.stamp"
   meson setup "$BUILD" "$SRC" "${opts[@]}" >"$CACHE/configure.log" 2>&1 \
