@@ -1,7 +1,9 @@
 package org.virtstoraged.storage.driver;
 
 import java.util.UUID;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
@@ -22,16 +24,17 @@ import org.virtstoraged.storage.state.PoolStateStore;
 import org.virtstoraged.storage.xml.PoolXml;
 
 /**
- * What the pool and volume operations share: the pool list, the backends, the files on disk, and the
- * one lock that guards them (long volume jobs release it while they run, as libvirt's do).
+ * What the pool and volume operations share: the pool list, the backends, the files on disk. There is
+ * no driver-wide lock (libvirt's model): the list has its own short lock, each pool its own, held
+ * across that pool's backend calls; long volume jobs release their pool's lock while they run, with
+ * the pool marked as having a job.
  */
 final class DriverState {
-    final ReentrantLock lock = new ReentrantLock();
     final PoolRegistry pools = new PoolRegistry();
     final BackendRegistry backends;
     final PoolConfigStore configs;
     final PoolStateStore states;
-    /** The driver's event state (storageEventState): operations publish while they hold the lock. */
+    /** The driver's event state (storageEventState): operations publish while they hold their pool's lock. */
     final PoolEventBus events = new PoolEventBus();
 
     DriverState(BackendRegistry backends, PoolConfigStore configs, PoolStateStore states) {
@@ -40,10 +43,66 @@ final class DriverState {
         this.states = states;
     }
 
-    /** virStoragePoolObjFromStoragePool: the pool a client handle names, by UUID. */
+    /** virStoragePoolObjFromStoragePool: the pool a client handle names, by UUID (not locked). */
     PoolObject pool(PoolRef ref) {
-        return pools.byUuid(ref.uuid()).orElseThrow(() -> VirException.of(ErrorCode.NO_STORAGE_POOL,
-                ErrorDomain.STORAGE, "no storage pool with matching uuid '%s' (%s)", ref.uuid(), ref.name()));
+        return pools.byUuid(ref.uuid()).orElseThrow(() -> noPool(ref));
+    }
+
+    private static VirException noPool(PoolRef ref) {
+        return VirException.of(ErrorCode.NO_STORAGE_POOL, ErrorDomain.STORAGE,
+                "no storage pool with matching uuid '%s' (%s)", ref.uuid(), ref.name());
+    }
+
+    private static VirException noPoolNamed(String name) {
+        return VirException.of(ErrorCode.NO_STORAGE_POOL, ErrorDomain.STORAGE,
+                "no storage pool with matching name '%s'", name);
+    }
+
+    /** The pool a handle names, locked: the caller releases it with {@link #release}. */
+    PoolObject lock(PoolRef ref) {
+        return lockFound(pools.byUuid(ref.uuid()), () -> noPool(ref));
+    }
+
+    /** The pool of that name, locked. */
+    PoolObject lockByName(String name) {
+        return lockFound(pools.byName(name), () -> noPoolNamed(name));
+    }
+
+    /** Locks a found pool; one removed while we waited for it is gone, as if never found. */
+    private PoolObject lockFound(Optional<PoolObject> found, Supplier<VirException> missing) {
+        PoolObject pool = found.orElseThrow(missing);
+        pool.lock();
+        if (pool.isRemoved()) {
+            release(pool);
+            throw missing.get();
+        }
+        return pool;
+    }
+
+    /** Unlocks a pool; a pool the operation removed leaves the list now that nobody holds it. */
+    void release(PoolObject pool) {
+        pool.unlock();
+        if (pool.isRemoved()) {
+            pools.purge(pool);
+        }
+    }
+
+    <T> T withPool(PoolRef ref, Function<PoolObject, T> body) {
+        PoolObject pool = lock(ref);
+        try {
+            return body.apply(pool);
+        } finally {
+            release(pool);
+        }
+    }
+
+    <T> T withPoolByName(String name, Function<PoolObject, T> body) {
+        PoolObject pool = lockByName(name);
+        try {
+            return body.apply(pool);
+        } finally {
+            release(pool);
+        }
     }
 
     PoolObject poolByUuid(UUID uuid) {
@@ -52,8 +111,7 @@ final class DriverState {
     }
 
     PoolObject poolByName(String name) {
-        return pools.byName(name).orElseThrow(() -> VirException.of(ErrorCode.NO_STORAGE_POOL,
-                ErrorDomain.STORAGE, "no storage pool with matching name '%s'", name));
+        return pools.byName(name).orElseThrow(() -> noPoolNamed(name));
     }
 
     static void requireActive(PoolObject pool) {
@@ -144,7 +202,7 @@ final class DriverState {
     /** virStoragePoolUpdateInactive: a stopped transient pool is gone; a persistent one takes its new definition. */
     void becameInactive(PoolObject pool) {
         if (!pool.isPersistent()) {
-            pools.remove(pool);
+            pool.markRemoved();
         } else {
             pool.usePendingDefinition();
         }

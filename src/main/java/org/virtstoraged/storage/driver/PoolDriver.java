@@ -50,33 +50,30 @@ public final class PoolDriver {
      * on the first start after boot, the autostart pools are started.
      */
     void initialize(boolean autostart) {
-        state.lock.lock();
-        try {
-            state.states.removeLeftovers();
-            state.configs.removeLeftovers();
-            loadStates();
-            loadConfigs();
-            for (PoolObject pool : state.pools.all()) {
-                updateState(pool);
+        state.states.removeLeftovers();
+        state.configs.removeLeftovers();
+        loadStates();
+        loadConfigs();
+        for (PoolObject pool : state.pools.all()) {
+            pool.lock();
+            try {
+                if (!pool.isRemoved()) {
+                    updateState(pool);
+                }
+            } finally {
+                state.release(pool);
             }
-            if (autostart) {
-                autostartAll();
-            }
-        } finally {
-            state.lock.unlock();
+        }
+        if (autostart) {
+            autostartAll();
         }
     }
 
     /** storageStateReload (SIGHUP): new and changed definitions are read again, autostart is re-run. */
     void reload() {
-        state.lock.lock();
-        try {
-            loadStates();
-            loadConfigs();
-            autostartAll();
-        } finally {
-            state.lock.unlock();
-        }
+        loadStates();
+        loadConfigs();
+        autostartAll();
     }
 
     private void loadStates() {
@@ -89,7 +86,9 @@ public final class PoolDriver {
                             stored.file(), def.name());
                     continue;
                 }
-                state.pools.add(def, false, true).setActive(true);
+                PoolObject pool = state.pools.add(def, false, true);
+                pool.setActive(true);
+                state.release(pool);
             } catch (VirException e) {
                 if (e.code() == ErrorCode.OPERATION_INVALID) {
                     // on SIGHUP every running pool is "already active": libvirtd's daemonErrorLogFilter
@@ -114,6 +113,7 @@ public final class PoolDriver {
                 PoolObject pool = state.pools.add(def, false, false);
                 pool.setConfigFile(stored.file());
                 pool.setAutostart(state.configs.isAutostart(def.name(), stored.file()));
+                state.release(pool);
             } catch (VirException e) {
                 LOG.errorf("cannot load storage pool config %s: %s", stored.file(), e.getMessage());
             }
@@ -165,23 +165,32 @@ public final class PoolDriver {
 
     private void autostartAll() {
         for (PoolObject pool : state.pools.all()) {
-            Optional<StorageBackend> backend = state.backends.find(pool.definition().type());
-            if (backend.isEmpty() || !pool.isAutostart() || pool.isActive()) {
-                continue;
-            }
-            pool.setStarting(true);
+            pool.lock();
             try {
-                if (backend.get().supports(Operation.START_POOL)) {
-                    backend.get().startPool(pool.definition());
-                }
-                state.saveState(pool);
-                state.refresh(backend.get(), pool);
-                pool.setActive(true);
-            } catch (VirException e) {
-                LOG.errorf("internal error: Failed to autostart storage pool '%s': %s", pool.name(), e.getMessage());
+                autostart(pool);
             } finally {
-                finishStarting(pool);
+                state.release(pool);
             }
+        }
+    }
+
+    private void autostart(PoolObject pool) {
+        Optional<StorageBackend> backend = state.backends.find(pool.definition().type());
+        if (pool.isRemoved() || backend.isEmpty() || !pool.isAutostart() || pool.isActive()) {
+            return;
+        }
+        pool.setStarting(true);
+        try {
+            if (backend.get().supports(Operation.START_POOL)) {
+                backend.get().startPool(pool.definition());
+            }
+            state.saveState(pool);
+            state.refresh(backend.get(), pool);
+            pool.setActive(true);
+        } catch (VirException e) {
+            LOG.errorf("internal error: Failed to autostart storage pool '%s': %s", pool.name(), e.getMessage());
+        } finally {
+            finishStarting(pool);
         }
     }
 
@@ -205,34 +214,21 @@ public final class PoolDriver {
         return PoolCapabilitiesXml.format(state.backends.types());
     }
 
+    // Listings and lookups read the list and each pool's volatile state: they never wait for a busy pool.
+
     public int numOfPools(boolean active) {
-        state.lock.lock();
-        try {
-            return (int) state.pools.all().stream().filter(p -> p.isActive() == active).count();
-        } finally {
-            state.lock.unlock();
-        }
+        return (int) state.pools.all().stream().filter(p -> p.isActive() == active).count();
     }
 
     public List<String> listPools(boolean active, int maxNames) {
-        state.lock.lock();
-        try {
-            return state.pools.all().stream().filter(p -> p.isActive() == active).map(PoolObject::name)
-                    .limit(Math.max(0, maxNames)).toList();
-        } finally {
-            state.lock.unlock();
-        }
+        return state.pools.all().stream().filter(p -> p.isActive() == active).map(PoolObject::name)
+                .limit(Math.max(0, maxNames)).toList();
     }
 
     public List<PoolRef> listAllPools(int flags) {
         Flags.check(flags, PoolListFilter.ALL, "storageConnectListAllStoragePools");
-        state.lock.lock();
-        try {
-            return state.pools.all().stream().filter(p -> PoolListFilter.matches(p, flags)).map(PoolDriver::ref)
-                    .toList();
-        } finally {
-            state.lock.unlock();
-        }
+        return state.pools.all().stream().filter(p -> PoolListFilter.matches(p, flags)).map(PoolDriver::ref)
+                .toList();
     }
 
     public String findPoolSources(String type, String sourceSpec, int flags) {
@@ -249,63 +245,59 @@ public final class PoolDriver {
     // ---- lookups -------------------------------------------------------------------------------
 
     public PoolRef lookupByName(String name) {
-        return withLock(() -> ref(state.poolByName(name)));
+        return ref(state.poolByName(name));
     }
 
     public PoolRef lookupByUuid(UUID uuid) {
-        return withLock(() -> ref(state.poolByUuid(uuid)));
+        return ref(state.poolByUuid(uuid));
     }
 
     public PoolRef lookupByVolume(VolRef volume) {
-        return withLock(() -> ref(state.poolByName(volume.pool())));
+        return ref(state.poolByName(volume.pool()));
     }
 
     public PoolRef lookupByTargetPath(String path) {
         String clean = PathSanitizer.sanitize(path);
-        return withLock(() -> state.pools.find(p -> p.isActive()
+        return state.pools.find(p -> p.isActive()
                 && p.definition().targetPath().map(clean::equals).orElse(false)).map(PoolDriver::ref)
                 .orElseThrow(() -> path.equals(clean)
                         ? VirException.of(ErrorCode.NO_STORAGE_POOL, ErrorDomain.STORAGE,
                                 "no storage pool with matching target path '%s'", path)
                         : VirException.of(ErrorCode.NO_STORAGE_POOL, ErrorDomain.STORAGE,
-                                "no storage pool with matching target path '%s' (%s)", path, clean)));
+                                "no storage pool with matching target path '%s' (%s)", path, clean));
     }
 
     public boolean isActive(PoolRef ref) {
-        return withLock(() -> state.pool(ref).isActive());
+        return state.pool(ref).isActive();
     }
 
     public boolean isPersistent(PoolRef ref) {
-        return withLock(() -> state.pool(ref).isPersistent());
+        return state.pool(ref).isPersistent();
     }
 
+    /** The sizes of the last refresh (the definition is replaced whole): no wait for a refresh under way. */
     public PoolInfo info(PoolRef ref) {
-        return withLock(() -> {
-            PoolObject pool = state.pool(ref);
-            state.backend(pool);
-            PoolDefinition def = pool.definition();
-            return new PoolInfo(pool.isActive() ? PoolInfo.RUNNING : PoolInfo.INACTIVE, def.capacity(),
-                    def.allocation(), def.available());
-        });
+        PoolObject pool = state.pool(ref);
+        state.backend(pool);
+        PoolDefinition def = pool.definition();
+        return new PoolInfo(pool.isActive() ? PoolInfo.RUNNING : PoolInfo.INACTIVE, def.capacity(),
+                def.allocation(), def.available());
     }
 
     public String xmlDesc(PoolRef ref, int flags) {
         Flags.check(flags, XML_INACTIVE, "storagePoolGetXMLDesc");
-        return withLock(() -> {
-            PoolObject pool = state.pool(ref);
-            PoolDefinition def = (flags & XML_INACTIVE) != 0
-                    ? pool.pendingDefinition().orElse(pool.definition()) : pool.definition();
-            return PoolXml.format(def);
-        });
+        PoolObject pool = state.pool(ref);
+        PoolDefinition def = (flags & XML_INACTIVE) != 0
+                ? pool.pendingDefinition().orElse(pool.definition()) : pool.definition();
+        return PoolXml.format(def);
     }
 
     public boolean autostart(PoolRef ref) {
-        return withLock(() -> state.pool(ref).isAutostart());
+        return state.pool(ref).isAutostart();
     }
 
     public void setAutostart(PoolRef ref, boolean autostart) {
-        withLock(() -> {
-            PoolObject pool = state.pool(ref);
+        state.withPool(ref, pool -> {
             Path configFile = pool.configFile().orElseThrow(() -> VirException.of(ErrorCode.INTERNAL_ERROR,
                     ErrorDomain.STORAGE, "pool has no config file"));
             if (pool.isAutostart() != autostart) {
@@ -326,9 +318,9 @@ public final class PoolDriver {
         Flags.check(flags, CREATE_WITH_BUILD | CREATE_WITH_BUILD_OVERWRITE | CREATE_WITH_BUILD_NO_OVERWRITE,
                 "storagePoolCreateXML");
         PoolDefinition def = PoolXml.parse(xml);
-        return withLock(() -> {
-            StorageBackend backend = state.backends.require(def.type());
-            PoolObject pool = state.pools.add(def, true, true);
+        StorageBackend backend = state.backends.require(def.type());
+        PoolObject pool = state.pools.add(def, true, true);
+        try {
             pool.setStarting(true);
             try {
                 start(backend, pool, flags);
@@ -337,7 +329,9 @@ public final class PoolDriver {
             } finally {
                 finishStarting(pool);
             }
-        });
+        } finally {
+            state.release(pool);
+        }
     }
 
     public PoolRef define(String xml, int flags) {
@@ -347,33 +341,46 @@ public final class PoolDriver {
         if (newline >= 0) {
             throw VirException.of(ErrorCode.XML_DETAIL, ErrorDomain.STORAGE, "invalid char in name: \n");
         }
-        return withLock(() -> {
-            Optional<PoolObject> existing = state.pools.byUuid(def.uuid());
-            PoolDefinition previous = existing.map(PoolObject::definition).orElse(null);
-            PoolDefinition previousPending = existing.flatMap(PoolObject::pendingDefinition).orElse(null);
+        // the pool this definition replaces, held so that what it had can be put back on failure
+        PoolObject prior = state.pools.byUuid(def.uuid()).orElse(null);
+        if (prior != null) {
+            prior.lock();
+        }
+        try {
+            boolean existed = prior != null && !prior.isRemoved();
+            PoolDefinition previous = existed ? prior.definition() : null;
+            PoolDefinition previousPending = existed ? prior.pendingDefinition().orElse(null) : null;
             PoolObject pool = state.pools.add(def, false, false);
-            PoolDefinition toSave = pool.pendingDefinition().orElse(pool.definition());
             try {
-                pool.setConfigFile(state.configs.save(toSave.name(), UUID.fromString(toSave.uuid()), PoolXml.format(toSave)));
-            } catch (VirException e) {
-                // better than libvirt, which drops the pool here: put back what was there
-                if (existing.isEmpty()) {
-                    state.pools.remove(pool);
-                } else {
-                    pool.setDefinition(previous);
-                    pool.setPendingDefinition(previousPending);
+                PoolDefinition toSave = pool.pendingDefinition().orElse(pool.definition());
+                try {
+                    pool.setConfigFile(state.configs.save(toSave.name(), UUID.fromString(toSave.uuid()),
+                            PoolXml.format(toSave)));
+                } catch (VirException e) {
+                    // better than libvirt, which drops the pool here: put back what was there
+                    if (!existed) {
+                        pool.markRemoved();
+                    } else {
+                        pool.setDefinition(previous);
+                        pool.setPendingDefinition(previousPending);
+                    }
+                    throw e;
                 }
-                throw e;
+                state.lifecycleEvent(pool, PoolEvent.DEFINED);
+                LOG.infof("Defining storage pool '%s'", def.name());
+                return ref(pool);
+            } finally {
+                state.release(pool);
             }
-            state.lifecycleEvent(pool, PoolEvent.DEFINED);
-            LOG.infof("Defining storage pool '%s'", def.name());
-            return ref(pool);
-        });
+        } finally {
+            if (prior != null) {
+                state.release(prior);
+            }
+        }
     }
 
     public void undefine(PoolRef ref) {
-        withLock(() -> {
-            PoolObject pool = state.pool(ref);
+        state.withPool(ref, pool -> {
             if (pool.isActive()) {
                 throw VirException.of(ErrorCode.OPERATION_INVALID, ErrorDomain.STORAGE,
                         "storage pool '%s' is still active", pool.name());
@@ -391,7 +398,7 @@ public final class PoolDriver {
             state.configs.removeAutostartQuietly(pool.name());
             state.lifecycleEvent(pool, PoolEvent.UNDEFINED);
             LOG.infof("Undefining storage pool '%s'", pool.name());
-            state.pools.remove(pool);
+            pool.markRemoved();
             return null;
         });
     }
@@ -399,8 +406,7 @@ public final class PoolDriver {
     public void start(PoolRef ref, int flags) {
         Flags.check(flags, CREATE_WITH_BUILD | CREATE_WITH_BUILD_OVERWRITE | CREATE_WITH_BUILD_NO_OVERWRITE,
                 "storagePoolCreate");
-        withLock(() -> {
-            PoolObject pool = state.pool(ref);
+        state.withPool(ref, pool -> {
             StorageBackend backend = state.backend(pool);
             DriverState.requireStopped(pool);
             pool.setStarting(true);
@@ -437,8 +443,7 @@ public final class PoolDriver {
     }
 
     public void build(PoolRef ref, int flags) {
-        withLock(() -> {
-            PoolObject pool = state.pool(ref);
+        state.withPool(ref, pool -> {
             StorageBackend backend = state.backend(pool);
             DriverState.requireStopped(pool);
             pool.setStarting(true);
@@ -456,8 +461,7 @@ public final class PoolDriver {
     }
 
     public void destroy(PoolRef ref) {
-        withLock(() -> {
-            PoolObject pool = state.pool(ref);
+        state.withPool(ref, pool -> {
             StorageBackend backend = state.backend(pool);
             LOG.infof("Destroying storage pool '%s'", pool.name());
             DriverState.requireActive(pool);
@@ -476,8 +480,7 @@ public final class PoolDriver {
     }
 
     public void delete(PoolRef ref, int flags) {
-        withLock(() -> {
-            PoolObject pool = state.pool(ref);
+        state.withPool(ref, pool -> {
             StorageBackend backend = state.backend(pool);
             LOG.infof("Deleting storage pool '%s'", pool.name());
             if (pool.isActive()) {
@@ -498,8 +501,7 @@ public final class PoolDriver {
 
     public void refresh(PoolRef ref, int flags) {
         Flags.check(flags, 0, "storagePoolRefresh");
-        withLock(() -> {
-            PoolObject pool = state.pool(ref);
+        state.withPool(ref, pool -> {
             StorageBackend backend = state.backend(pool);
             DriverState.requireActive(pool);
             DriverState.requireNotStarting(pool);
@@ -522,14 +524,5 @@ public final class PoolDriver {
 
     static PoolRef ref(PoolObject pool) {
         return new PoolRef(pool.name(), UUID.fromString(pool.definition().uuid()));
-    }
-
-    private <T> T withLock(java.util.function.Supplier<T> body) {
-        state.lock.lock();
-        try {
-            return body.get();
-        } finally {
-            state.lock.unlock();
-        }
     }
 }

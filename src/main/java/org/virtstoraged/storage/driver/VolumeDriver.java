@@ -22,9 +22,11 @@ import org.virtstoraged.storage.pool.VolumeEntry;
 import org.virtstoraged.storage.xml.VolumeXml;
 
 /**
- * The volume half of libvirt's storage driver. Allocation, cloning and wiping can take minutes: they run
- * with the driver lock released, the pool marked as having a job (so it cannot be stopped or removed
- * meanwhile) and the volume marked building or in use, exactly the guards libvirt uses.
+ * The volume half of libvirt's storage driver. Every call holds its pool's lock (never another pool's,
+ * but for a clone from another pool, and for the lookups by key or path, which visit every pool in turn
+ * as libvirt's do). Allocation, cloning, wiping and stream set-up can take minutes: they run with the
+ * pool's lock released, the pool marked as having a job (so it cannot be stopped or removed meanwhile)
+ * and the volume marked building or in use, exactly the guards libvirt uses.
  */
 public final class VolumeDriver {
     private static final Logger LOG = Logger.getLogger(VolumeDriver.class);
@@ -47,8 +49,8 @@ public final class VolumeDriver {
     private record Target(PoolObject pool, VolumeEntry volume, StorageBackend backend) {
     }
 
-    private Target target(VolRef ref) {
-        PoolObject pool = state.poolByName(ref.pool());
+    /** With the volume's pool locked. */
+    private Target target(PoolObject pool, VolRef ref) {
         DriverState.requireActive(pool);
         VolumeEntry volume = pool.volume(ref.name()).orElseThrow(() -> noVolumeNamed(ref.name()));
         return new Target(pool, volume, state.backend(pool));
@@ -66,16 +68,14 @@ public final class VolumeDriver {
     // ---- listing and lookups -------------------------------------------------------------------
 
     public int numOfVolumes(PoolRef ref) {
-        return withLock(() -> {
-            PoolObject pool = state.pool(ref);
+        return state.withPool(ref, pool -> {
             DriverState.requireActive(pool);
             return pool.volumes().size();
         });
     }
 
     public List<String> listVolumes(PoolRef ref, int maxNames) {
-        return withLock(() -> {
-            PoolObject pool = state.pool(ref);
+        return state.withPool(ref, pool -> {
             DriverState.requireActive(pool);
             return pool.volumes().stream().map(VolumeEntry::name).limit(Math.max(0, maxNames)).toList();
         });
@@ -83,16 +83,14 @@ public final class VolumeDriver {
 
     public List<VolRef> listAllVolumes(PoolRef ref, int flags) {
         Flags.check(flags, 0, "storagePoolListAllVolumes");
-        return withLock(() -> {
-            PoolObject pool = state.pool(ref);
+        return state.withPool(ref, pool -> {
             DriverState.requireActive(pool);
             return pool.volumes().stream().map(v -> ref(pool, v.definition())).toList();
         });
     }
 
     public VolRef lookupByName(PoolRef ref, String name) {
-        return withLock(() -> {
-            PoolObject pool = state.pool(ref);
+        return state.withPool(ref, pool -> {
             DriverState.requireActive(pool);
             VolumeEntry volume = pool.volume(name).orElseThrow(() -> noVolumeNamed(name));
             return ref(pool, volume.definition());
@@ -100,40 +98,53 @@ public final class VolumeDriver {
     }
 
     public VolRef lookupByKey(String key) {
-        return withLock(() -> findVolume(v -> key.equals(v.key())).orElseThrow(() -> VirException.of(
-                ErrorCode.NO_STORAGE_VOL, ErrorDomain.STORAGE, "no storage vol with matching key %s", key)));
+        return findVolume(v -> key.equals(v.key())).orElseThrow(() -> VirException.of(
+                ErrorCode.NO_STORAGE_VOL, ErrorDomain.STORAGE, "no storage vol with matching key %s", key));
     }
 
     public VolRef lookupByPath(String path) {
         String clean = PathSanitizer.sanitize(path);
-        return withLock(() -> findVolume(v -> v.targetPath().map(clean::equals).orElse(false))
+        return findVolume(v -> v.targetPath().map(clean::equals).orElse(false))
                 .orElseThrow(() -> path.equals(clean)
                         ? VirException.of(ErrorCode.NO_STORAGE_VOL, ErrorDomain.STORAGE,
                                 "no storage vol with matching path '%s'", path)
                         : VirException.of(ErrorCode.NO_STORAGE_VOL, ErrorDomain.STORAGE,
-                                "no storage vol with matching path '%s' (%s)", path, clean)));
+                                "no storage vol with matching path '%s' (%s)", path, clean));
     }
 
+    /** Visits every active pool in turn, each under its own lock (a busy pool is waited for, as in libvirt). */
     private Optional<VolRef> findVolume(java.util.function.Predicate<VolumeDefinition> test) {
         for (PoolObject pool : state.pools.all()) {
             if (!pool.isActive()) {
                 continue;
             }
-            for (VolumeEntry volume : pool.volumes()) {
-                if (test.test(volume.definition())) {
-                    return Optional.of(ref(pool, volume.definition()));
+            pool.lock();
+            try {
+                if (pool.isRemoved() || !pool.isActive()) {
+                    continue;
                 }
+                for (VolumeEntry volume : pool.volumes()) {
+                    if (test.test(volume.definition())) {
+                        return Optional.of(ref(pool, volume.definition()));
+                    }
+                }
+            } finally {
+                state.release(pool);
             }
         }
         return Optional.empty();
+    }
+
+    /** Runs the body with the volume's pool locked. */
+    private <T> T withVolume(VolRef ref, java.util.function.Function<Target, T> body) {
+        return state.withPoolByName(ref.pool(), pool -> body.apply(target(pool, ref)));
     }
 
     // ---- information ---------------------------------------------------------------------------
 
     public VolInfo info(VolRef ref, int flags) {
         Flags.check(flags, GET_PHYSICAL, "storageVolGetInfoFlags");
-        return withLock(() -> {
-            Target t = target(ref);
+        return withVolume(ref, t -> {
             VolumeDefinition vol = refreshed(t);
             long allocation = (flags & GET_PHYSICAL) != 0 ? vol.physical() : vol.allocation();
             return new VolInfo(vol.type().number(), vol.capacity(), allocation);
@@ -142,14 +153,11 @@ public final class VolumeDriver {
 
     public String xmlDesc(VolRef ref, int flags) {
         Flags.check(flags, 0, "storageVolGetXMLDesc");
-        return withLock(() -> {
-            Target t = target(ref);
-            return VolumeXml.format(t.pool.definition().type(), refreshed(t));
-        });
+        return withVolume(ref, t -> VolumeXml.format(t.pool.definition().type(), refreshed(t)));
     }
 
     public String path(VolRef ref) {
-        return withLock(() -> target(ref).volume.definition().targetPath().orElse(null));
+        return withVolume(ref, t -> t.volume.definition().targetPath().orElse(null));
     }
 
     /** refreshVol: what libvirt shows is re-read from disk first. */
@@ -164,9 +172,8 @@ public final class VolumeDriver {
 
     public VolRef create(PoolRef poolRef, String xml, int flags) {
         Flags.check(flags, CREATE_PREALLOC_METADATA | CREATE_VALIDATE, "storageVolCreateXML");
-        state.lock.lock();
+        PoolObject pool = state.lock(poolRef);
         try {
-            PoolObject pool = state.pool(poolRef);
             DriverState.requireActive(pool);
             StorageBackend backend = state.backend(pool);
             PoolType type = pool.definition().type();
@@ -200,21 +207,26 @@ public final class VolumeDriver {
             LOG.infof("Creating volume '%s' in storage pool '%s'", placed.name(), pool.name());
             return ref(pool, entry.definition());
         } finally {
-            state.lock.unlock();
+            state.release(pool);
         }
     }
 
     public VolRef createFrom(PoolRef poolRef, String xml, VolRef sourceRef, int flags) {
         Flags.check(flags, CREATE_PREALLOC_METADATA | CREATE_REFLINK | CREATE_VALIDATE, "storageVolCreateXMLFrom");
-        state.lock.lock();
+        PoolObject pool = state.pool(poolRef);
+        boolean otherPool = !poolRef.name().equals(sourceRef.pool());
+        Optional<PoolObject> sourcePool = otherPool ? Optional.of(state.poolByName(sourceRef.pool())) : Optional.empty();
+        // both pools of a clone across pools are held, always taken in the same order: no deadlock
+        List<PoolObject> held = sourcePool.isEmpty() ? List.of(pool) : inLockOrder(pool, sourcePool.get());
+        for (PoolObject p : held) {
+            p.lock();
+        }
         try {
-            Optional<PoolObject> found = state.pools.byUuid(poolRef.uuid());
-            boolean otherPool = !poolRef.name().equals(sourceRef.pool());
-            Optional<PoolObject> sourcePool = otherPool ? state.pools.byName(sourceRef.pool()) : Optional.empty();
-            PoolObject pool = found.orElseThrow(() -> VirException.of(ErrorCode.NO_STORAGE_POOL,
-                    ErrorDomain.STORAGE, "no storage pool with matching uuid '%s' (%s)", poolRef.uuid(),
-                    poolRef.name()));
-            if (otherPool && sourcePool.isEmpty()) {
+            if (pool.isRemoved()) {
+                throw VirException.of(ErrorCode.NO_STORAGE_POOL, ErrorDomain.STORAGE,
+                        "no storage pool with matching uuid '%s' (%s)", poolRef.uuid(), poolRef.name());
+            }
+            if (sourcePool.isPresent() && sourcePool.get().isRemoved()) {
                 throw VirException.of(ErrorCode.NO_STORAGE_POOL, ErrorDomain.STORAGE,
                         "no storage pool with matching name '%s'", sourceRef.pool());
             }
@@ -259,13 +271,20 @@ public final class VolumeDriver {
             finishCreate(pool, entry, backend);
             return ref(pool, entry.definition());
         } finally {
-            state.lock.unlock();
+            for (PoolObject p : held) {
+                state.release(p);
+            }
         }
     }
 
+    private static List<PoolObject> inLockOrder(PoolObject a, PoolObject b) {
+        return a.definition().uuid().compareTo(b.definition().uuid()) < 0 ? List.of(a, b) : List.of(b, a);
+    }
+
     /**
-     * Runs an allocation with the driver lock released; the pool (and the source pool of a clone) counts
-     * a job meanwhile. A failed build leaves no volume: the backend removed its files, the entry goes.
+     * Runs an allocation with the pool's lock (and the source pool's, for a clone across pools) released;
+     * the pools count a job meanwhile. A failed build leaves no volume: the backend removed its files,
+     * the entry goes.
      */
     private void runJob(PoolObject pool, VolumeEntry entry, PoolObject sourcePool, Runnable job) {
         pool.beginAsyncJob();
@@ -273,19 +292,28 @@ public final class VolumeDriver {
             sourcePool.beginAsyncJob();
         }
         entry.setBuilding(true);
-        state.lock.unlock();
+        List<PoolObject> held = sourcePool == null ? List.of(pool) : inLockOrder(pool, sourcePool);
+        for (PoolObject p : held) {
+            p.unlock();
+        }
         try {
             job.run();
         } catch (RuntimeException e) {
-            state.lock.lock();
+            relock(held);
             entry.setBuilding(false);
             endJobs(pool, sourcePool);
             pool.removeVolume(entry.name());
             throw e;
         }
-        state.lock.lock();
+        relock(held);
         entry.setBuilding(false);
         endJobs(pool, sourcePool);
+    }
+
+    private static void relock(List<PoolObject> held) {
+        for (PoolObject p : held) {
+            p.lock();
+        }
     }
 
     private static void endJobs(PoolObject pool, PoolObject sourcePool) {
@@ -340,8 +368,7 @@ public final class VolumeDriver {
     // ---- delete, resize, wipe ------------------------------------------------------------------
 
     public void delete(VolRef ref, int flags) {
-        withLock(() -> {
-            Target t = target(ref);
+        withVolume(ref, t -> {
             DriverState.requireIdle(t.volume);
             deleteInternal(t.backend, t.pool, t.volume, flags, true);
             return null;
@@ -372,8 +399,7 @@ public final class VolumeDriver {
 
     public void resize(VolRef ref, long capacity, int flags) {
         Flags.check(flags, RESIZE_ALLOCATE | RESIZE_DELTA | RESIZE_SHRINK, "storageVolResize");
-        withLock(() -> {
-            Target t = target(ref);
+        withVolume(ref, t -> {
             DriverState.requireIdle(t.volume);
             VolumeDefinition vol = t.volume.definition();
             int backendFlags = flags;
@@ -420,30 +446,30 @@ public final class VolumeDriver {
             throw VirException.of(ErrorCode.INVALID_ARG, ErrorDomain.STORAGE, "wiping algorithm %d not supported",
                     algorithm);
         }
-        state.lock.lock();
+        PoolObject pool = state.lockByName(ref.pool());
         try {
-            Target t = idleTarget(ref, Operation.WIPE_VOL, "storage pool doesn't support volume wiping");
+            Target t = idleTarget(pool, ref, Operation.WIPE_VOL, "storage pool doesn't support volume wiping");
             VolumeDefinition vol = t.volume.definition();
             t.pool.beginAsyncJob();
             t.volume.acquire();
-            state.lock.unlock();
+            pool.unlock();
             VolumeDefinition after;
             try {
                 after = t.backend.wipeVol(t.pool.definition(), vol, algorithm, flags);
             } finally {
-                state.lock.lock();
+                pool.lock();
                 t.volume.release();
                 t.pool.endAsyncJob();
             }
             t.volume.update(after);
         } finally {
-            state.lock.unlock();
+            state.release(pool);
         }
     }
 
     /** The volume, not in use nor being built, in a pool whose backend has the operation. */
-    private Target idleTarget(VolRef ref, Operation operation, String unsupported) {
-        Target t = target(ref);
+    private Target idleTarget(PoolObject pool, VolRef ref, Operation operation, String unsupported) {
+        Target t = target(pool, ref);
         DriverState.requireIdle(t.volume);
         if (!t.backend.supports(operation)) {
             throw VirException.of(ErrorCode.NO_SUPPORT, ErrorDomain.STORAGE, "%s", unsupported);
@@ -462,8 +488,8 @@ public final class VolumeDriver {
      */
     public VolumeStreamFile upload(VolRef ref, long offset, long length, int flags) {
         Flags.check(flags, STREAM_SPARSE, "storageVolUpload");
-        return withLock(() -> {
-            Target t = idleTarget(ref, Operation.UPLOAD_VOL, "storage pool doesn't support volume upload");
+        return state.withPoolByName(ref.pool(), pool -> {
+            Target t = idleTarget(pool, ref, Operation.UPLOAD_VOL, "storage pool doesn't support volume upload");
             String poolName = t.pool.name();
             VolumeStreamFile file = openStream(t, () -> t.backend.uploadVol(t.pool.definition(),
                     t.volume.definition(), offset, length, flags));
@@ -474,8 +500,7 @@ public final class VolumeDriver {
     /** storageVolDownload: as upload, but a volume in use may be read. */
     public VolumeStreamFile download(VolRef ref, long offset, long length, int flags) {
         Flags.check(flags, STREAM_SPARSE, "storageVolDownload");
-        return withLock(() -> {
-            Target t = target(ref);
+        return withVolume(ref, t -> {
             if (t.volume.isBuilding()) {
                 throw VirException.of(ErrorCode.OPERATION_INVALID, ErrorDomain.STORAGE,
                         "volume '%s' is still being allocated.", t.volume.name());
@@ -489,14 +514,15 @@ public final class VolumeDriver {
         });
     }
 
+    /** Opens the volume with the pool's lock released (held again on return), the pool marked busy. */
     private VolumeStreamFile openStream(Target t, Supplier<VolumeStreamFile> open) {
         t.pool.beginAsyncJob();
         t.volume.acquire();
-        state.lock.unlock();
+        t.pool.unlock();
         try {
             return open.get();
         } finally {
-            state.lock.lock();
+            t.pool.lock();
             t.volume.release();
             t.pool.endAsyncJob();
         }
@@ -508,27 +534,24 @@ public final class VolumeDriver {
      * refresh failed.
      */
     public void refreshAfterUpload(String poolName) {
-        withLock(() -> {
-            Optional<PoolObject> found = state.pools.byName(poolName);
-            if (found.isEmpty() || !found.get().isActive() || found.get().asyncJobs() > 0) {
-                return null;
+        Optional<PoolObject> found = state.pools.byName(poolName);
+        if (found.isEmpty()) {
+            return;
+        }
+        PoolObject pool = found.get();
+        pool.lock();
+        try {
+            if (pool.isRemoved() || !pool.isActive() || pool.asyncJobs() > 0) {
+                return;
             }
             try {
-                state.refresh(state.backend(found.get()), found.get());
+                state.refresh(state.backend(pool), pool);
             } catch (RuntimeException e) {
                 LOG.debugf("Failed to refresh storage pool '%s': %s", poolName, e.getMessage());
             }
-            state.refreshEvent(found.get());
-            return null;
-        });
-    }
-
-    private <T> T withLock(Supplier<T> body) {
-        state.lock.lock();
-        try {
-            return body.get();
+            state.refreshEvent(pool);
         } finally {
-            state.lock.unlock();
+            state.release(pool);
         }
     }
 }

@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
  * The storage driver's event state (libvirt's virObjectEventState for storage pools): the driver
  * publishes, subscribers receive. Publishing only queues: each subscriber has its own queue, drained
  * on the delivery executor, so a slow subscriber neither blocks the driver (which publishes while it
- * holds its lock, so that events are queued in the order the operations happened) nor the other
+ * holds the pool's lock, so that events are queued in the order the operations happened) nor the other
  * subscribers. Every subscriber gets the events in publication order, one at a time.
  */
 public final class PoolEventBus {
@@ -50,8 +50,11 @@ public final class PoolEventBus {
         return s;
     }
 
-    /** Queues the event for every current subscriber; never blocks, never throws. */
-    public void publish(PoolEvent event) {
+    /**
+     * Queues the event for every current subscriber; never throws. Pools publish concurrently, each
+     * under its own lock: publishing one event at a time gives every subscriber the same order.
+     */
+    public synchronized void publish(PoolEvent event) {
         for (Subscriber s : subscribers) {
             s.offer(event);
         }

@@ -6,25 +6,59 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.virtstoraged.storage.model.PoolDefinition;
 
 /**
  * One pool known to the driver (libvirt's virStoragePoolObj): the definition in force, the persistent
  * definition waiting to replace it when the pool stops (newDef), its run state, its config file when it
- * is persistent, and, while active, its volumes. Guarded by the driver's lock.
+ * is persistent, and, while active, its volumes.
+ *
+ * <p>Each pool has its own lock (libvirt's per-object lock), fair so that callers waiting for the same
+ * pool are served in arrival order. Changes happen with it held; the volumes are read with it held too.
+ * The flags and the definition (an immutable value, replaced whole) are volatile, so listings and
+ * lookups read a consistent snapshot without waiting for a pool that is busy.
  */
 public final class PoolObject {
-    private PoolDefinition definition;
-    private PoolDefinition pendingDefinition;
-    private boolean active;
-    private boolean starting;
-    private boolean autostart;
-    private Path configFile;
-    private int asyncJobs;
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private volatile PoolDefinition definition;
+    private volatile PoolDefinition pendingDefinition;
+    private volatile boolean active;
+    private volatile boolean starting;
+    private volatile boolean autostart;
+    private volatile Path configFile;
+    private volatile int asyncJobs;
+    /** Taken out of the pool list (undefined, or a transient pool stopped): gone for every caller. */
+    private volatile boolean removed;
     private final Map<String, VolumeEntry> volumes = new LinkedHashMap<>();
 
     public PoolObject(PoolDefinition definition) {
         this.definition = definition;
+    }
+
+    public void lock() {
+        lock.lock();
+    }
+
+    public boolean tryLock() {
+        return lock.tryLock();
+    }
+
+    public void unlock() {
+        lock.unlock();
+    }
+
+    public boolean isLockedByCurrentThread() {
+        return lock.isHeldByCurrentThread();
+    }
+
+    public boolean isRemoved() {
+        return removed;
+    }
+
+    /** With the lock held: the pool leaves the list (the registry drops it once the lock is released). */
+    public void markRemoved() {
+        removed = true;
     }
 
     public PoolDefinition definition() {
