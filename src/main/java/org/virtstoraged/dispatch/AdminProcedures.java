@@ -263,26 +263,19 @@ public final class AdminProcedures {
         List<TypedParam> list = new ArrayList<>();
         list.add(TypedParam.ofBoolean("readonly", c.readonly()));
         ClientIdentity id = c.identity();
-        if (id.saslUserName() != null) {
-            list.add(TypedParam.ofString("sasl_user_name", id.saslUserName()));
-        }
-        if (id.unixUserId() != null) {
-            list.add(TypedParam.ofInt("unix_user_id", id.unixUserId().intValue()));
-        }
-        if (id.userName() != null) {
-            list.add(TypedParam.ofString("unix_user_name", id.userName()));
-        }
-        if (id.unixGroupId() != null) {
-            list.add(TypedParam.ofInt("unix_group_id", id.unixGroupId().intValue()));
-        }
-        if (id.groupName() != null) {
-            list.add(TypedParam.ofString("unix_group_name", id.groupName()));
-        }
-        if (id.processId() != null) {
-            list.add(TypedParam.ofInt("unix_process_id", id.processId().intValue()));
-        }
-        if (id.selinuxContext() != null) {
-            list.add(TypedParam.ofString("selinux_context", id.selinuxContext()));
+        // what the identity has, in adminClientGetInfo's order (ids as ints, as libvirt sends them)
+        Object[] fields = {"sasl_user_name", id.saslUserName(), "unix_user_id", id.unixUserId(),
+                "unix_user_name", id.userName(), "unix_group_id", id.unixGroupId(),
+                "unix_group_name", id.groupName(), "unix_process_id", id.processId(),
+                "selinux_context", id.selinuxContext()};
+        for (int i = 0; i < fields.length; i += 2) {
+            String name = (String) fields[i];
+            Object value = fields[i + 1];
+            if (value instanceof Long n) {
+                list.add(TypedParam.ofInt(name, n.intValue()));
+            } else if (value != null) {
+                list.add(TypedParam.ofString(name, (String) value));
+            }
         }
         return list;
     }

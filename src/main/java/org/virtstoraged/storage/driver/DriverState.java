@@ -88,16 +88,14 @@ final class DriverState {
     }
 
     <T> T withPool(PoolRef ref, Function<PoolObject, T> body) {
-        PoolObject pool = lock(ref);
-        try {
-            return body.apply(pool);
-        } finally {
-            release(pool);
-        }
+        return withLocked(lock(ref), body);
     }
 
     <T> T withPoolByName(String name, Function<PoolObject, T> body) {
-        PoolObject pool = lockByName(name);
+        return withLocked(lockByName(name), body);
+    }
+
+    private <T> T withLocked(PoolObject pool, Function<PoolObject, T> body) {
         try {
             return body.apply(pool);
         } finally {
@@ -164,6 +162,11 @@ final class DriverState {
      * volumes and its state file, and the backend stops it, as libvirt does before reporting.
      */
     void refresh(StorageBackend backend, PoolObject pool) {
+        refresh(backend, pool, true);
+    }
+
+    /** @param dropState whether a failed refresh deletes the pool's state file (not after an upload) */
+    void refresh(StorageBackend backend, PoolObject pool, boolean dropState) {
         pool.clearVolumes();
         try {
             RefreshedPool refreshed = backend.refreshPool(pool.definition());
@@ -173,7 +176,9 @@ final class DriverState {
             }
         } catch (RuntimeException e) {
             pool.clearVolumes();
-            states.delete(pool.name());
+            if (dropState) {
+                states.delete(pool.name());
+            }
             if (backend.supports(Operation.STOP_POOL)) {
                 try {
                     backend.stopPool(pool.definition());

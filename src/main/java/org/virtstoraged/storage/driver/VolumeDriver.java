@@ -531,7 +531,7 @@ public final class VolumeDriver {
     /**
      * virStorageVolPoolRefreshThread: after an upload stream closes, the whole pool is read again, unless
      * a job (a volume being built) is running in it; the pool "refreshed" event follows even when the
-     * refresh failed.
+     * refresh failed. As in libvirt, a pool stopped (or even deleted) meanwhile is refreshed too.
      */
     public void refreshAfterUpload(String poolName) {
         Optional<PoolObject> found = state.pools.byName(poolName);
@@ -541,11 +541,12 @@ public final class VolumeDriver {
         PoolObject pool = found.get();
         pool.lock();
         try {
-            if (pool.isRemoved() || !pool.isActive() || pool.asyncJobs() > 0) {
+            Optional<StorageBackend> backend = state.backends.find(pool.definition().type());
+            if (pool.isRemoved() || pool.asyncJobs() > 0 || backend.isEmpty()) {
                 return;
             }
             try {
-                state.refresh(state.backend(pool), pool);
+                state.refresh(backend.get(), pool, false);
             } catch (RuntimeException e) {
                 LOG.debugf("Failed to refresh storage pool '%s': %s", poolName, e.getMessage());
             }
