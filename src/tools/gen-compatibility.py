@@ -133,6 +133,11 @@ out = ["# Compatibility with libvirt 9.0's virtstoraged", "",
        "formats an absent backend.",
        "- Secret procedures: libvirt's virtstoraged forwards them to virtsecretd (secret:///…); ours answers "
        "\"not supported\" until the secrets issue lands.",
+       "- Pool listings, lookups, `pool-info` and `pool-dumpxml` answer from the pool's last completed state "
+       "without waiting for an operation under way on that pool (a refresh, a build); libvirt waits for the "
+       "pool's lock. The answers are the same once that operation ends; a slow pool then stalls nobody who "
+       "only reads it. Same-pool races otherwise answer as libvirtd 9.0 (e2e/SamePoolRacesIT); the locking "
+       "is in docs/architecture.md, its stress test storage/driver/DriverConcurrencyStressTest.",
        "- `access_drivers = [\"polkit\"]` is accepted but no per-call access check exists yet; the socket's "
        "polkit authentication works. When access checks come, they take the client's identity, which is the "
        "forwarded one after CONNECT_SET_IDENTITY.",
