@@ -4,7 +4,7 @@
 Starts both daemons as session daemons in a fresh directory, drives both with python3-libvirt in
 exactly the same way, and prints one table: metric, ours, libvirtd, ratio ours/libvirt.
 
-    /usr/bin/python3 src/bench/storage_bench.py [--quick] [--only upload,download,lookups,connect,rss]
+    /usr/bin/python3 src/bench/storage_bench.py [--quick] [--only upload,download,lookups,connect,isolation,rss]
                                                 [--markdown FILE] [--json FILE] [--dir DIR] ...
 
 Run it as root (libvirtd is then run as an unprivileged user, created when missing, see --ref-user)
@@ -14,6 +14,8 @@ or as an ordinary user (both daemons then run as that user). See docs/benchmarks
 import argparse
 import datetime
 import json
+import math
+import multiprocessing
 import os
 import platform
 import pwd
@@ -37,7 +39,7 @@ except ImportError:
 
 MiB = 1024 * 1024
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PHASES = ["upload", "download", "lookups", "connect", "rss"]
+PHASES = ["upload", "download", "lookups", "connect", "isolation", "rss"]
 POOL = "benchpool"
 LOOKUP_VOL = "lookup.raw"
 DENSE_VOL = "dense.raw"
@@ -698,6 +700,398 @@ def measure_connect(daemons, count, results):
 
 
 # ----------------------------------------------------------------------------------------------------
+# Isolation: while one client keeps pool A busy, how long do calls on another pool B take?
+#
+# Each sample is storagePoolLookupByName(B) + vol.info() + pool.info() on one connection (the volume
+# handle is looked up once beforehand). The load runs in its own process (spawned, with its own
+# connection), so the measuring client never waits for the load client's GIL.
+
+ISO_POOL_B = "iso-b"
+ISO_VOL_B = "b.raw"
+ISO_POOL_FILES = "iso-a-files"
+ISO_POOL_FS = "iso-a-fs"
+ISO_POOL_UPLOAD = "iso-a-upload"
+ISO_UPLOAD_VOL = "upload.raw"
+ISO_GOAL_RATIO = 2.0      # ours' p99 at most this many times libvirtd's
+ISO_GOAL_MAX_MS = 100.0   # and no single call on pool B slower than this
+
+
+def iso_scenarios(args):
+    """(id, label, load kind, pool A) in the order they run."""
+    return [
+        ("idle", "A idle (baseline)", None, None),
+        ("refresh", "A refreshed (%d files)" % args.iso_files, "refresh", ISO_POOL_FILES),
+        ("build", "A built (mkfs %s, %d GiB image)" % (args.iso_build_format, args.iso_build_gib), "build",
+         ISO_POOL_FS),
+        ("upload", "A receiving a %d MiB upload" % args.iso_upload_mib, "upload", ISO_POOL_UPLOAD),
+    ]
+
+
+def _give(daemon, *paths):
+    """Files the bench makes for a daemon belong to the user that daemon runs as."""
+    if daemon.uid is not None and os.geteuid() == 0:
+        for p in paths:
+            os.chown(p, daemon.uid, daemon.gid)
+
+
+def iso_setup(daemon, args):
+    """Pool B with one volume; pool A for each load: a dir pool of --iso-files files, an inactive fs
+    pool on an image file (defined, so that it can be built), a dir pool with one upload volume.
+    Returns {scenario id: None or "not supported: ..." / "failed: ..."}."""
+    home = os.path.join(daemon.home, "iso")
+    files_dir = os.path.join(home, "a-files")
+    for d in (home, os.path.join(home, "b"), files_dir, os.path.join(home, "a-upload")):
+        os.makedirs(d, exist_ok=True)
+        _give(daemon, d)
+    # the many files of pool A, written by the bench directly: 1 MiB sparse raw files
+    for i in range(args.iso_files):
+        f = os.path.join(files_dir, "f%05d.raw" % i)
+        with open(f, "wb") as fh:
+            fh.truncate(MiB)
+        _give(daemon, f)
+    image = os.path.join(home, "a-fs.img")
+    with open(image, "wb") as fh:
+        fh.truncate(args.iso_build_gib * 1024 * MiB)
+    _give(daemon, image)
+    state = {}
+    conn = libvirt.open(daemon.uri)
+    try:
+        dir_xml = "<pool type='dir'><name>%s</name><target><path>%s</path></target></pool>"
+        pool_b = conn.storagePoolCreateXML(dir_xml % (ISO_POOL_B, os.path.join(home, "b")), 0)
+        pool_b.createXML(vol_xml(ISO_VOL_B, MiB), 0)
+        state["idle"] = None
+        try:
+            conn.storagePoolCreateXML(dir_xml % (ISO_POOL_FILES, files_dir), 0)
+            state["refresh"] = None
+        except libvirt.libvirtError as e:
+            state["refresh"] = "failed: creating the pool of %d files: %s" % (args.iso_files, describe_error(e))
+        try:
+            conn.storagePoolDefineXML(
+                "<pool type='fs'><name>%s</name><source><device path='%s'/><format type='%s'/></source>"
+                "<target><path>%s</path></target></pool>"
+                % (ISO_POOL_FS, image, args.iso_build_format, os.path.join(home, "a-fs")), 0)
+            state["build"] = None
+        except libvirt.libvirtError as e:
+            state["build"] = "not supported: defining an fs pool: %s" % describe_error(e)
+        try:
+            pool_u = conn.storagePoolCreateXML(dir_xml % (ISO_POOL_UPLOAD, os.path.join(home, "a-upload")), 0)
+            pool_u.createXML(vol_xml(ISO_UPLOAD_VOL, args.iso_upload_mib * MiB), 0)
+            state["upload"] = None
+        except libvirt.libvirtError as e:
+            state["upload"] = "failed: creating the upload pool: %s" % describe_error(e)
+    finally:
+        conn.close()
+    return state
+
+
+def iso_teardown(daemon):
+    try:
+        conn = libvirt.open(daemon.uri)
+    except libvirt.libvirtError:
+        return
+    try:
+        for name in (ISO_POOL_B, ISO_POOL_FILES, ISO_POOL_UPLOAD, ISO_POOL_FS):
+            try:
+                pool = conn.storagePoolLookupByName(name)
+            except libvirt.libvirtError:
+                continue
+            try:
+                persistent = pool.isPersistent()  # a transient pool is gone once destroyed
+                if pool.isActive():
+                    pool.destroy()
+                if persistent:
+                    pool.undefine()
+            except libvirt.libvirtError as e:
+                log("  %s: tearing down pool %s: %s" % (daemon.name, name, describe_error(e)))
+    finally:
+        conn.close()
+
+
+def iso_load(kind, uri, pool_name, upload_bytes, stop, ready, out):
+    """Runs in its own process: keeps pool A busy with one kind of call until `stop` is set, then puts
+    {"ops": [seconds per completed call], "error": None or message} on `out`. Stops at the first error
+    (the window after it would be unloaded, so its figure would not be the scenario's)."""
+    libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
+    ops, error = [], None
+    try:
+        conn = libvirt.open(uri)
+        try:
+            pool = conn.storagePoolLookupByName(pool_name)
+            vol = pool.storageVolLookupByName(ISO_UPLOAD_VOL) if kind == "upload" else None
+            ready.set()
+            while not stop.is_set():
+                t0 = time.perf_counter()
+                if kind == "refresh":
+                    pool.refresh(0)
+                elif kind == "build":
+                    pool.build(libvirt.VIR_STORAGE_POOL_BUILD_OVERWRITE)  # mkfs -t FORMAT -F IMAGE
+                else:
+                    stream = conn.newStream(0)
+                    vol.upload(stream, 0, upload_bytes, 0)
+                    state = {"pos": 0}
+
+                    def send_handler(_st, nbytes, s):
+                        n = min(nbytes, upload_bytes - s["pos"])
+                        buf = data_at(s["pos"], n)
+                        s["pos"] += n
+                        return buf
+                    try:
+                        stream.sendAll(send_handler, state)
+                        stream.finish()
+                    except Exception:
+                        _abort(stream)
+                        raise
+                ops.append(time.perf_counter() - t0)
+        finally:
+            conn.close()
+    except Exception as e:  # noqa: BLE001 - reported, not hidden
+        error = describe_error(e)
+        code = e.get_error_code() if isinstance(e, libvirt.libvirtError) else None
+    else:
+        code = None
+    ready.set()
+    out.put({"ops": ops, "error": error, "code": code})
+
+
+def pct(sorted_values, q):
+    """Nearest-rank percentile of an ascending list."""
+    return sorted_values[max(0, int(math.ceil(q * len(sorted_values))) - 1)]
+
+
+def iso_measure(daemon, duration):
+    """Samples pool B for `duration` seconds. Returns (sample seconds, max seconds per call kind)."""
+    conn = libvirt.open(daemon.uri)
+    try:
+        vol = conn.storagePoolLookupByName(ISO_POOL_B).storageVolLookupByName(ISO_VOL_B)
+        samples = []
+        worst = {"lookup-by-name": 0.0, "vol.info": 0.0, "pool.info": 0.0}
+        pc = time.perf_counter
+        end = pc() + duration
+        while True:
+            t0 = pc()
+            if t0 >= end:
+                break
+            pool = conn.storagePoolLookupByName(ISO_POOL_B)
+            t1 = pc()
+            vol.info()
+            t2 = pc()
+            pool.info()
+            t3 = pc()
+            samples.append(t3 - t0)
+            worst["lookup-by-name"] = max(worst["lookup-by-name"], t1 - t0)
+            worst["vol.info"] = max(worst["vol.info"], t2 - t1)
+            worst["pool.info"] = max(worst["pool.info"], t3 - t2)
+        return samples, worst
+    finally:
+        conn.close()
+
+
+def iso_run(daemon, scenario, args):
+    """One scenario on one daemon: the figures, or raises BenchError / Refused."""
+    sid, _label, kind, pool_a = scenario
+    os.sync()  # no dirty pages of the previous scenario left for this one's writeback
+    time.sleep(1)
+    proc = out = stop = None
+    if kind:
+        ctx = multiprocessing.get_context("spawn")
+        stop, ready, out = ctx.Event(), ctx.Event(), ctx.Queue()
+        proc = ctx.Process(target=iso_load, args=(kind, daemon.uri, pool_a, args.iso_upload_mib * MiB, stop, ready,
+                                                  out), daemon=True)
+        proc.start()
+        if not ready.wait(60):
+            proc.kill()
+            raise BenchError("the load client did not start within 60 s")
+        try:  # a load that fails at once (pool A missing, the call refused) is reported without measuring
+            early = out.get(timeout=0.2)
+        except Exception:
+            early = None
+        if early is not None:
+            proc.join(10)
+            if early["error"] and not early["ops"] and early["code"] in (
+                    libvirt.VIR_ERR_NO_SUPPORT, libvirt.VIR_ERR_OPERATION_UNSUPPORTED,
+                    libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED):
+                raise Refused("pool A: " + early["error"])
+            raise BenchError("pool A: %s" % (early["error"] or "the load client stopped at once"))
+    load = None
+    try:
+        with Watchdog(daemon, args.iso_duration + 120) as dog:
+            cpu0 = proc_cpu_seconds(daemon.pid)
+            t0 = time.perf_counter()
+            try:
+                samples, worst = iso_measure(daemon, args.iso_duration)
+            except libvirt.libvirtError as e:
+                raise BenchError(("timed out: " if dog.fired else "") + "pool B: " + describe_error(e))
+            window = time.perf_counter() - t0
+            cpu = proc_cpu_seconds(daemon.pid) - cpu0
+            if kind:
+                stop.set()
+                t_stop = time.perf_counter()
+                try:
+                    load = out.get(timeout=args.iso_duration + 110)  # the call in progress finishes first
+                except Exception:
+                    raise BenchError("the load client did not finish its last call on pool A")
+                drain = time.perf_counter() - t_stop
+    finally:
+        if proc is not None:
+            if stop is not None:
+                stop.set()
+            proc.join(10)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+    s = sorted(samples)
+    fig = {"p50 ms": round(pct(s, 0.50) * 1000, 3), "p99 ms": round(pct(s, 0.99) * 1000, 3),
+           "max ms": round(s[-1] * 1000, 3),
+           "samples": len(s), "window s": round(window, 2), "daemon CPU %": round(100.0 * cpu / window),
+           "max per call ms": {k: round(v * 1000, 2) for k, v in worst.items()}}
+    if load is not None:
+        ops = load["ops"]
+        fig["pool A calls completed"] = len(ops)
+        if ops:
+            fig["pool A call s (mean, max)"] = [round(statistics.mean(ops), 3), round(max(ops), 3)]
+        fig["pool A: last call finished after the window (s)"] = round(drain, 2)
+        if load["error"]:
+            if not ops and load["code"] in (libvirt.VIR_ERR_NO_SUPPORT, libvirt.VIR_ERR_OPERATION_UNSUPPORTED,
+                                            libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED):
+                raise Refused("pool A: " + load["error"])
+            raise BenchError("pool A failed after %d completed call(s): %s" % (len(ops), load["error"]))
+        if not ops:
+            raise BenchError("pool A: no %s completed within the window (the load was not measured)" % kind)
+    return fig
+
+
+def iso_summary(fig):
+    """One line of what the table does not show: the slowest call of each kind, the daemon's CPU, pool A."""
+    out = "slowest call (ms): %s; daemon CPU %d%%" % (
+        ", ".join("%s %.1f" % kv for kv in fig["max per call ms"].items()), fig["daemon CPU %"])
+    if "pool A calls completed" in fig:
+        out += "; pool A: %d call(s) done" % fig["pool A calls completed"]
+        if "pool A call s (mean, max)" in fig:
+            out += ", %.2f s mean, %.2f s max" % tuple(fig["pool A call s (mean, max)"])
+    return out
+
+
+def measure_isolation(daemons, args, results, details, iso):
+    scenarios = iso_scenarios(args)
+    iso["scenarios"] = [(sid, label) for sid, label, _k, _p in scenarios]
+    iso["figures"] = {d.name: {} for d in daemons}
+    state = {}
+    for d in daemons:
+        try:
+            state[d.name] = iso_setup(d, args)
+        except (OSError, libvirt.libvirtError) as e:
+            state[d.name] = {sid: "failed: set-up: %s" % describe_error(e) for sid, *_ in scenarios}
+        # untimed: the JIT's first compilations of these calls, for both alike
+        if state[d.name]["idle"] is None:
+            try:
+                iso_measure(d, 1.0)
+            except libvirt.libvirtError:
+                pass
+    for i, sc in enumerate(scenarios):
+        sid, label = sc[0], sc[1]
+        for d in (daemons if i % 2 == 0 else daemons[::-1]):  # alternating who goes first
+            cell = state[d.name].get(sid)
+            if cell is None and not d.alive():
+                cell = "failed: daemon not running"
+            if cell is None:
+                try:
+                    fig = iso_run(d, sc, args)
+                except Refused as e:
+                    cell = "not supported: %s" % e
+                except (BenchError, libvirt.libvirtError) as e:
+                    cell = "failed: %s" % describe_error(e)
+                else:
+                    iso["figures"][d.name][sid] = fig
+                    results[d.name]["pool B p99, " + label] = fig["p99 ms"]
+                    results[d.name]["pool B max, " + label] = fig["max ms"]
+                    details.setdefault(d.name, {})["isolation, " + label] = iso_summary(fig)
+                    log("  %-8s %-40s p50 %7.2f  p99 %7.2f  max %7.2f ms  %6d samples%s"
+                        % (d.name, label, fig["p50 ms"], fig["p99 ms"], fig["max ms"], fig["samples"],
+                           "  (pool A: %d calls, mean %.2f s)" % (fig["pool A calls completed"],
+                                                                   fig["pool A call s (mean, max)"][0])
+                           if "pool A calls completed" in fig else ""))
+                    continue
+            iso["figures"][d.name][sid] = cell
+            results[d.name]["pool B p99, " + label] = cell
+            log("  %-8s %-40s %s" % (d.name, label, cell))
+    for d in daemons:
+        if d.alive():
+            iso_teardown(d)
+
+
+def iso_report(iso, names=("ours", "libvirtd")):
+    """The isolation table as rows of cells, and the goal check as lines."""
+    head = ["pool A", "ours p50", "ours p99", "ours max", "ours n",
+            "libvirtd p50", "libvirtd p99", "libvirtd max", "libvirtd n", "p99 ours/libvirtd"]
+    rows, goals = [], []
+    for sid, label in iso["scenarios"]:
+        row = [label]
+        figs = [iso["figures"].get(n, {}).get(sid) for n in names]
+        for f in figs:
+            if isinstance(f, dict):
+                row += ["%.2f" % f["p50 ms"], "%.2f" % f["p99 ms"], "%.2f" % f["max ms"], str(f["samples"])]
+            else:
+                row += [f or "-", "", "", ""]
+        ours, ref = figs
+        ratio = None
+        if isinstance(ours, dict) and isinstance(ref, dict) and ref["p99 ms"] > 0:
+            ratio = ours["p99 ms"] / ref["p99 ms"]
+        row.append("%.2f" % ratio if ratio is not None else "-")
+        rows.append(row)
+        if sid == "idle":
+            continue
+        if not isinstance(ours, dict) or not isinstance(ref, dict):
+            goals.append("%s: cannot be judged (%s)" % (label, "; ".join(
+                "%s %s" % (n, f if isinstance(f, str) else "ok") for n, f in zip(names, figs))))
+            continue
+        worst_call = max(ours["max per call ms"].values())
+        goals.append("%s: p99 ratio %.2f (%s %.0f): %s; slowest call on pool B %.1f ms (%s), %s"
+                     % (label, ratio, "≤", ISO_GOAL_RATIO, "met" if ratio <= ISO_GOAL_RATIO else "NOT met",
+                        worst_call, max(ours["max per call ms"], key=ours["max per call ms"].get),
+                        "≤ %.0f ms: met" % ISO_GOAL_MAX_MS if worst_call <= ISO_GOAL_MAX_MS
+                        else "> %.0f ms: NOT met" % ISO_GOAL_MAX_MS)
+                     + " (libvirtd's slowest call %.1f ms)" % max(ref["max per call ms"].values()))
+    return head, rows, goals
+
+
+def print_iso(iso, duration):
+    head, rows, goals = iso_report(iso)
+    print()
+    print("isolation: pool B, storagePoolLookupByName + vol.info() + pool.info() per sample, %gs per scenario "
+          "(ms; n = samples)" % duration)
+    short = lambda c: c.split(":", 1)[0] if ":" in c else c
+    cells = [[short(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells + [head]) for i in range(len(head))]
+    line = lambda r: "  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r))
+    print(line(head))
+    print("  ".join("-" * w for w in widths))
+    for r in cells:
+        print(line(r))
+    for r in rows:
+        for i, c in enumerate(r):
+            if i > 0 and ":" in c:
+                print("  %s, %s: %s" % (r[0], head[i].split()[0], c))
+    print("goal: ours' p99 on pool B at most %g× libvirtd's, and no call on pool B over %g ms"
+          % (ISO_GOAL_RATIO, ISO_GOAL_MAX_MS))
+    for g in goals:
+        print("  " + g)
+
+
+def markdown_iso(iso, duration):
+    head, rows, goals = iso_report(iso)
+    out = ["", "## Isolation: pool B while pool A is busy", "",
+           "Per sample: `storagePoolLookupByName` + `vol.info()` + `pool.info()` on pool B, %g s per scenario, "
+           "in ms; n = samples." % duration, "",
+           "| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    for r in rows:
+        out.append("| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |")
+    out += ["", "Goal: ours' p99 on pool B at most %g× libvirtd's, and no call on pool B over %g ms:" %
+            (ISO_GOAL_RATIO, ISO_GOAL_MAX_MS), ""]
+    out += ["- " + g for g in goals]
+    return "\n".join(out) + "\n"
+
+
+# ----------------------------------------------------------------------------------------------------
 # Report
 
 ROWS = [
@@ -709,6 +1103,8 @@ ROWS = [
     ("lookups/s", None, "/s", True),  # one row per --threads count, see table_rows
     ("connect median ms", "connect+close median", "ms", False),
     ("connect p99 ms", "connect+close p99", "ms", False),
+    ("pool B p99", None, "ms", False),  # isolation: one row per scenario
+    ("pool B max", None, "ms", False),
     ("idle RSS MiB", "idle RSS", "MiB", False),
     ("peak RSS MiB", "peak RSS (VmHWM)", "MiB", False),
     ("final RSS MiB", "RSS after the run", "MiB", False),
@@ -765,14 +1161,17 @@ def print_table(rows):
                 print("  %s, %s: %s" % (head[i], r[0].split(" (")[0], r[i]))
 
 
-def markdown(rows, meta, details, args):
+def markdown(rows, meta, details, args, iso=None):
     out = ["# virtstoraged-java vs libvirt 9.0 libvirtd", "",
            "Run %s with `%s`." % (meta["date"], meta["command"]), "",
            "| metric | ours | libvirtd | ours/libvirt |", "|---|---:|---:|---:|"]
     for r in rows:
         out.append("| %s | %s | %s | %s |" % tuple(str(c).replace("|", "\\|") for c in r[:4]))
     out += ["", "Ratios are ours/libvirtd: above 1 is better for throughput and lookups, below 1 is better "
-            "for latency and RSS.", "", "## Machine and settings", ""]
+            "for latency and RSS."]
+    if iso and iso.get("scenarios"):
+        out.append(markdown_iso(iso, args.iso_duration))
+    out += ["## Machine and settings", ""]
     for k, v in meta.items():
         if k not in ("date", "command"):
             out.append("- %s: %s" % (k, v))
@@ -805,6 +1204,9 @@ def machine_info(base, args, size, daemons):
                                           % (args.reps, args.transfer_warmups),
         "lookup duration per figure": "%gs after %gs warm-up" % (args.duration, args.warmup),
         "connects": args.connects,
+        "isolation": "%gs per scenario; pool A: %d files / mkfs %s on a %d GiB sparse image file / %d MiB uploads"
+                     % (args.iso_duration, args.iso_files, args.iso_build_format, args.iso_build_gib,
+                        args.iso_upload_mib),
         "client": "python3-libvirt %s on Python %s" % (libvirt.getVersion(), platform.python_version()),
         **{"daemon " + d.name: d.version() for d in daemons},
     }
@@ -830,6 +1232,14 @@ def main():
     p.add_argument("--warmup", type=float, help="warm-up seconds before each lookup figure (default 2, quick 0.5)")
     p.add_argument("--threads", default="1,8,32", help="client thread counts for lookups (default 1,8,32)")
     p.add_argument("--connects", type=int, help="connect+close samples (default 500, quick 100)")
+    p.add_argument("--iso-duration", type=float, help="isolation: seconds per scenario (default 8, quick 2)")
+    p.add_argument("--iso-files", type=int, default=16000, help="isolation: files in the refreshed pool A (16000)")
+    p.add_argument("--iso-build-format", default="ext3",
+                   help="isolation: file system that pool A's build makes with mkfs (default ext3)")
+    p.add_argument("--iso-build-gib", type=int, default=64,
+                   help="isolation: size of pool A's sparse image file in GiB (default 64)")
+    p.add_argument("--iso-upload-mib", type=int, help="isolation: size of each upload to pool A (default 1024, "
+                                                       "quick 256)")
     p.add_argument("--timeout", type=int, default=600, help="seconds before a hanging transfer's daemon is killed")
     p.add_argument("--jar", default=os.path.join(REPO, "target", "quarkus-app", "quarkus-run.jar"))
     p.add_argument("--java", default="java")
@@ -852,6 +1262,8 @@ def main():
     args.duration = args.duration or (2.0 if q else 10.0)
     args.warmup = args.warmup if args.warmup is not None else (0.5 if q else 2.0)
     args.connects = args.connects or (100 if q else 500)
+    args.iso_duration = args.iso_duration or (2.0 if q else 8.0)
+    args.iso_upload_mib = args.iso_upload_mib or (256 if q else 1024)
     thread_counts = [int(x) for x in args.threads.split(",")]
 
     if not os.path.isdir(args.dir):
@@ -866,6 +1278,7 @@ def main():
     daemons = [ours, ref]
     results = {"ours": {}, "libvirtd": {}}
     details = {}
+    iso = {}
     started = []
 
     def on_signal(signum, _frame):
@@ -905,6 +1318,17 @@ def main():
         if "connect" in phases:
             log("connect+close (%d each) ..." % args.connects)
             measure_connect([d for d in daemons if d.alive()], args.connects, results)
+        if "isolation" in phases:
+            log("isolation (pool B: lookup-by-name + vol.info + pool.info while pool A is busy; %gs each) ..."
+                % args.iso_duration)
+            for d in daemons:
+                if d.alive():  # the isolation pools (16000 volumes) grow both daemons: the peak before them
+                    details.setdefault(d.name, {})["VmHWM before the isolation phase (MiB)"] = round(
+                        proc_status(d.pid)["VmHWM"], 1)
+            t_iso = time.perf_counter()
+            measure_isolation([d for d in daemons if d.alive()], args, results, details, iso)
+            meta["isolation phase took"] = "%.0f s (set-up, scenarios, tear-down)" % (time.perf_counter() - t_iso)
+            log("isolation took %.0f s" % (time.perf_counter() - t_iso))
         for d in daemons:
             if d.alive():
                 st = proc_status(d.pid)
@@ -932,13 +1356,15 @@ def main():
     rows = table_rows(results)
     print()
     print_table(rows)
+    if iso.get("scenarios"):
+        print_iso(iso, args.iso_duration)
     if args.markdown:
         with open(args.markdown, "w") as f:
-            f.write(markdown(rows, meta, details, args))
+            f.write(markdown(rows, meta, details, args, iso))
         log("markdown written to %s" % args.markdown)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"meta": meta, "results": results, "details": details}, f, indent=2)
+            json.dump({"meta": meta, "results": results, "details": details, "isolation": iso}, f, indent=2)
     if args.keep:
         log("run directory kept: %s" % base)
     else:
