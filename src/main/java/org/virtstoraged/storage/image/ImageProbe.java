@@ -110,7 +110,9 @@ public final class ImageProbe {
             while (bb.hasRemaining() && ch.read(bb) > 0) {
                 // read until the header is full or the file ends
             }
-            return new HeaderBuffer(Arrays.copyOf(bb.array(), bb.position()));
+            // a full header (most volumes are larger than it) is used as read: no second copy per file
+            byte[] read = bb.array();
+            return new HeaderBuffer(bb.position() == read.length ? read : Arrays.copyOf(read, bb.position()));
         }
     }
 
