@@ -18,7 +18,7 @@ DISPATCH = f"{IDENT}#connectLevelDispatchers…"
 # number -> (status, proving tests). Procedures not listed get their family's default below.
 STATUS = {
     1: ("done: storage:///session, storage:///system (root), only the read-only flag counts (as libvirtd), "
-        "libvirt's URI errors", f"{UNIT}, {E2E}"),
+        "libvirt's URI errors (the scheme is case-sensitive)", f"{UNIT}, {E2E}, {DISPATCH}"),
     2: ("done: reply, then the connection closes", f"{UNIT}, {E2E}"),
     3: ('done: "storage"', f"{UNIT}, e2e/PythonClientIT"),
     7: ("done: lists the loaded backends (dir fs netfs logical disk; libvirtd 9.0 also has iscsi scsi mpath)", PY),
@@ -41,7 +41,8 @@ STATUS = {
     70: ("done: polkit on the root sockets, as libvirtd without a system D-Bus", SYSTEM),
     105: ('done: "not supported … virConnectDomainEventRegisterAny", as libvirt\'s dispatcher', DISPATCH),
     106: ('done: "domain event 0 not registered"', DISPATCH),
-    110: ("done: the URI the connection was opened with (libvirt answers it in the library, without a driver)",
+    110: ("done: the URI the connection was opened with, formatted as virURIFormat does (libvirt answers it in "
+          "the library, without a driver)",
           f"{UNIT}, {IDENT}, e2e/GoLibvirtIT"),
     167: ('done: event id check, then "not supported … virConnectDomainEventRegisterAny"', DISPATCH),
     168: ('done: event id check, then "domain event N not registered"', DISPATCH),

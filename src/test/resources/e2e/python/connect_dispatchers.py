@@ -3,6 +3,7 @@
 method: hand-written dispatchers (authentication, domain events, identity, close callbacks, features)
 and the library (type, URI, library version), before and after CONNECT_OPEN, from a bare RPC client.
 Prints JSON; run against libvirtd 9.0 to record the reference and against our daemon to compare.
+Also which names CONNECT_OPEN takes and what CONNECT_GET_URI then answers.
 Usage: connect_dispatchers.py SOCKET URI"""
 import json
 import struct
@@ -56,4 +57,11 @@ for phase in ("before open", "after open"):
         result["CONNECT_OPEN"] = raw.call(1, ints(1) + xdr_string(uri) + ints(0))
     for name, proc, args in CALLS:
         result["%s: %d %s" % (phase, proc, name)] = raw.call(proc, args, string_reply=proc in (3, 110))
+# the URI GET_URI answers is the opened one as libvirt formats it (virURIFormat), or the open fails
+for name in ("storage:///session", "storage:///session?foo=bar", "storage:///session#frag", "storage:/session",
+             "STORAGE:///session", "storage:////session"):
+    name = name.replace("/session", uri[len("storage://"):])
+    fresh = Raw(sock)
+    opened = fresh.call(1, ints(1) + xdr_string(name) + ints(0))
+    result["open %s, then GET_URI" % name] = [opened, fresh.call(110, string_reply=True) if "ok" in opened else None]
 print(json.dumps(result, indent=1, sort_keys=True))

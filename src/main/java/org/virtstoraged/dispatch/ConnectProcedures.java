@@ -98,8 +98,8 @@ final class ConnectProcedures {
         }
         // remoteDispatchConnectOpen passes on only the read-only bit (remoteOpenConn): clients send more,
         // e.g. an unprivileged virsh sends VIR_CONNECT_NO_ALIASES and an internal bit (0x6)
-        validateUri(name);
-        client.markOpen(name, client.readOnlySocket() || (flags & CONNECT_RO) != 0);
+        URI uri = validateUri(name);
+        client.markOpen(formatUri(uri), client.readOnlySocket() || (flags & CONNECT_RO) != 0);
         return EMPTY;
     }
 
@@ -120,14 +120,14 @@ final class ConnectProcedures {
     }
 
     /** Accepts what libvirt's storage driver accepts: storage:///session, or storage:///system as root. */
-    private void validateUri(String name) {
+    private URI validateUri(String name) {
         URI uri = null;
         try {
             uri = name == null || name.isEmpty() ? null : new URI(name);
         } catch (URISyntaxException e) {
             throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.URI, "Unable to parse URI %s", name);
         }
-        if (uri == null || !"storage".equalsIgnoreCase(uri.getScheme()) || uri.getHost() != null
+        if (uri == null || !"storage".equals(uri.getScheme()) || uri.getHost() != null
                 || (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty())) {
             throw VirException.of(ErrorCode.NO_CONNECT, ErrorDomain.NONE, "%s", name == null ? "<null>" : name);
         }
@@ -137,6 +137,22 @@ final class ConnectProcedures {
             throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.NONE,
                     "unexpected storage URI path '%s', try storage://%s", path, expected);
         }
+        return uri;
+    }
+
+    /**
+     * virURIFormat of the opened URI, what virConnectGetURI answers: with no server, libvirt always
+     * writes "scheme://" before the path ("storage:/session" comes back as "storage:///session").
+     */
+    private static String formatUri(URI uri) {
+        StringBuilder sb = new StringBuilder(uri.getScheme()).append("://").append(uri.getRawPath());
+        if (uri.getRawQuery() != null) {
+            sb.append('?').append(uri.getRawQuery());
+        }
+        if (uri.getRawFragment() != null) {
+            sb.append('#').append(uri.getRawFragment());
+        }
+        return sb.toString();
     }
 
     private byte[] supportsFeature(ClientContext client, int feature) {
