@@ -1054,19 +1054,25 @@ def iso_report(iso, names=("ours", "libvirtd")):
     return head, rows, goals
 
 
-def print_iso(iso, duration):
-    head, rows, goals = iso_report(iso)
-    print()
-    print("isolation: pool B, storagePoolLookupByName + vol.info() + pool.info() per sample, %gs per scenario "
-          "(ms; n = samples)" % duration)
+def print_columns(head, rows):
+    """Aligned columns, the first left, the others right; a cell holding a message ("refused: ...")
+    shows its first words only (the callers print the whole message below)."""
     short = lambda c: c.split(":", 1)[0] if ":" in c else c
-    cells = [[short(c) for c in r] for r in rows]
+    cells = [[r[0]] + [short(c) for c in r[1:]] for r in rows]
     widths = [max(len(r[i]) for r in cells + [head]) for i in range(len(head))]
     line = lambda r: "  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r))
     print(line(head))
     print("  ".join("-" * w for w in widths))
     for r in cells:
         print(line(r))
+
+
+def print_iso(iso, duration):
+    head, rows, goals = iso_report(iso)
+    print()
+    print("isolation: pool B, storagePoolLookupByName + vol.info() + pool.info() per sample, %gs per scenario "
+          "(ms; n = samples)" % duration)
+    print_columns(head, rows)
     for r in rows:
         for i, c in enumerate(r):
             if i > 0 and ":" in c:
@@ -1147,14 +1153,7 @@ def table_rows(results):
 def print_table(rows):
     """Plain-text table; a refusal or failure shows as its first words, with the full message below."""
     head = ["metric", "ours", "libvirtd", "ours/libvirt"]
-    short = lambda c: c.split(":", 1)[0] if ":" in c else c
-    cells = [[r[0], short(r[1]), short(r[2]), r[3]] for r in rows]
-    widths = [max(len(r[i]) for r in cells + [head]) for i in range(4)]
-    line = lambda r: "  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r))
-    print(line(head))
-    print("  ".join("-" * w for w in widths))
-    for r in cells:
-        print(line(r))
+    print_columns(head, rows)
     for r in rows:
         for i in (1, 2):
             if ":" in r[i]:

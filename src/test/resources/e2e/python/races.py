@@ -52,6 +52,7 @@ import threading
 import time
 
 import libvirt
+from answers import err, plain
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)  # keep libvirt's own stderr report quiet
 
@@ -148,18 +149,6 @@ def section(title, answers):
     note("%.1f s: %s" % (time.monotonic() - STARTED, title))
 
 
-def err(e):
-    return {"error": {"code": e.get_error_code(), "domain": e.get_error_domain(), "message": str(e)}}
-
-
-def plain(value):
-    if isinstance(value, libvirt.virStoragePool):
-        return {"pool": value.name()}
-    if isinstance(value, libvirt.virStorageVol):
-        return {"vol": value.name()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
 
 
 def outcome(fn):

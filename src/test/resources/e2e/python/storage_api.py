@@ -21,6 +21,7 @@ import re
 import sys
 
 import libvirt
+from answers import err, plain
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)  # keep libvirt's own stderr report quiet
 
@@ -29,9 +30,6 @@ conn = libvirt.open(URI)
 out = {}
 deviating = {}
 
-
-def err(e):
-    return {"error": {"code": e.get_error_code(), "domain": e.get_error_domain(), "message": str(e)}}
 
 
 def call(key, fn, target=None):
@@ -45,16 +43,6 @@ def call(key, fn, target=None):
     target[key] = {"ok": plain(value)}
     return value
 
-
-def plain(value):
-    """Objects a call returns unexpectedly are recorded by name."""
-    if isinstance(value, libvirt.virStoragePool):
-        return {"pool": value.name()}
-    if isinstance(value, libvirt.virStorageVol):
-        return {"vol": value.name()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
 
 
 def pool_names(pools):
