@@ -172,6 +172,8 @@ class DaemonCommandLineIT {
     void sessionSocketsAreOwnerOnly() throws Exception {
         try (DaemonProcess d = new DaemonProcess(home)) {
             d.start();
+            // the sockets appear one after the other: start() waits for the first only
+            d.awaitSocket(d.adminSocket(), 30);
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d.socket())));
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d.adminSocket())));
             assertFalse(Files.exists(d.socket().resolveSibling("virtstoraged-sock-ro")));
