@@ -161,12 +161,28 @@ final class DriverState {
      * storagePoolRefreshImpl: re-reads the pool's volumes and sizes. On failure the pool loses its
      * volumes and its state file, and the backend stops it, as libvirt does before reporting.
      */
+    /**
+     * A refresh that fails leaves the pool with no volumes, its state file deleted and the backend asked to
+     * stop it (storagePoolRefresh, startup); the caller decides what else follows.
+     */
     void refresh(StorageBackend backend, PoolObject pool) {
-        refresh(backend, pool, true);
+        try {
+            reread(backend, pool);
+        } catch (RuntimeException e) {
+            states.delete(pool.name());
+            if (backend.supports(Operation.STOP_POOL)) {
+                try {
+                    backend.stopPool(pool.definition());
+                } catch (RuntimeException ignored) {
+                    // the refresh error is the one to report
+                }
+            }
+            throw e;
+        }
     }
 
-    /** @param dropState whether a failed refresh deletes the pool's state file (not after an upload) */
-    void refresh(StorageBackend backend, PoolObject pool, boolean dropState) {
+    /** The pool's volumes read again from the backend; none are left if that fails. */
+    void reread(StorageBackend backend, PoolObject pool) {
         pool.clearVolumes();
         try {
             RefreshedPool refreshed = backend.refreshPool(pool.definition());
@@ -176,16 +192,6 @@ final class DriverState {
             }
         } catch (RuntimeException e) {
             pool.clearVolumes();
-            if (dropState) {
-                states.delete(pool.name());
-            }
-            if (backend.supports(Operation.STOP_POOL)) {
-                try {
-                    backend.stopPool(pool.definition());
-                } catch (RuntimeException ignored) {
-                    // the refresh error is the one to report
-                }
-            }
             throw e;
         }
     }

@@ -531,7 +531,9 @@ public final class VolumeDriver {
     /**
      * virStorageVolPoolRefreshThread: after an upload stream closes, the whole pool is read again, unless
      * a job (a volume being built) is running in it; the pool "refreshed" event follows even when the
-     * refresh failed. As in libvirt, a pool stopped (or even deleted) meanwhile is refreshed too.
+     * refresh failed; a failed refresh leaves the pool running with no volumes and does not stop it. As in
+     * libvirt, a pool stopped meanwhile is refreshed too (its sizes and the event show it), but the volumes
+     * read are not kept: no call can see a stopped pool's volumes, and the next start reads them anyway.
      */
     public void refreshAfterUpload(String poolName) {
         Optional<PoolObject> found = state.pools.byName(poolName);
@@ -546,7 +548,10 @@ public final class VolumeDriver {
                 return;
             }
             try {
-                state.refresh(backend.get(), pool, false);
+                state.reread(backend.get(), pool);
+                if (!pool.isActive()) {
+                    pool.clearVolumes();
+                }
             } catch (RuntimeException e) {
                 LOG.debugf("Failed to refresh storage pool '%s': %s", poolName, e.getMessage());
             }

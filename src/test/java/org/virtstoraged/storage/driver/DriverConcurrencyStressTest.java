@@ -319,10 +319,8 @@ class DriverConcurrencyStressTest {
     /** The driver's state, for the async-job counters and lock states no API shows (test-only, by reflection). */
     private static DriverState stateOf(StorageDriver driver) {
         try {
-            Field f = PoolDriver.class.getDeclaredField("state");
-            f.setAccessible(true);
-            return (DriverState) f.get(driver.pools());
-        } catch (ReflectiveOperationException | RuntimeException e) {
+            return DriverStates.of(driver);
+        } catch (RuntimeException e) {
             System.out.println("stress: cannot reach the driver's state (" + e + "): async-job counters are "
                     + "checked through refresh and destroy only");
             return null;
