@@ -4,7 +4,8 @@
 Starts both daemons as session daemons in a fresh directory, drives both with python3-libvirt in
 exactly the same way, and prints one table: metric, ours, libvirtd, ratio ours/libvirt.
 
-    /usr/bin/python3 src/bench/storage_bench.py [--quick] [--only upload,download,lookups,connect,isolation,rss]
+    /usr/bin/python3 src/bench/storage_bench.py [--quick]
+        [--only startup,create,refresh,upload,download,lookups,connect,isolation,rss]
                                                 [--markdown FILE] [--json FILE] [--dir DIR] ...
 
 Run it as root (libvirtd is then run as an unprivileged user, created when missing, see --ref-user)
@@ -39,7 +40,7 @@ except ImportError:
 
 MiB = 1024 * 1024
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PHASES = ["upload", "download", "lookups", "connect", "isolation", "rss"]
+PHASES = ["startup", "create", "refresh", "upload", "download", "lookups", "connect", "isolation", "rss"]
 POOL = "benchpool"
 LOOKUP_VOL = "lookup.raw"
 DENSE_VOL = "dense.raw"
@@ -155,8 +156,8 @@ def proc_status(pid):
 
 
 def proc_cpu_seconds(pid):
-    """User+system CPU of pid and of its children it has waited for (our daemon runs stat(1) for some
-    calls; that work is the daemon's too)."""
+    """User+system CPU of pid and of its children it has waited for (tools the daemons run, such as
+    qemu-img, count as the daemon's work too)."""
     try:
         with open("/proc/%d/stat" % pid) as f:
             fields = f.read().rsplit(")", 1)[1].split()
@@ -239,37 +240,54 @@ class Daemon:
 class Ours(Daemon):
     name = "ours"
 
-    def __init__(self, home, java, jar, java_opts):
+    def __init__(self, home, launcher, jar, java, java_opts):
         super().__init__(home)
-        self.java, self.jar, self.java_opts = java, jar, java_opts
+        self.launcher, self.jar, self.java, self.java_opts = launcher, jar, java, java_opts
         self.run_dir = os.path.join(home, "run")
         self.socket = os.path.join(self.run_dir, "libvirt", "virtstoraged-sock")
         self.uri = "storage:///session?socket=" + self.socket
 
-    def start(self):
+    def prepare(self):
         if not os.path.isfile(self.jar):
-            raise BenchError("our daemon is not built: %s is missing.\nBuild it first: cd %s && mvn -DskipTests package"
-                             % (self.jar, REPO))
-        if not shutil.which(self.java):
-            raise BenchError("no java binary '%s' (a JDK 17 is needed; see --java)" % self.java)
+            raise BenchError("our daemon is not built: %s is missing.\nBuild it first: cd %s && src/tools/mvn "
+                             "-DskipTests package" % (self.jar, REPO))
         os.makedirs(self.run_dir, mode=0o700, exist_ok=True)
         os.makedirs(os.path.join(self.home, "config"), exist_ok=True)
         os.makedirs(self.pool_dir, exist_ok=True)
+
+    def spawn(self):
+        """The installed launcher (deploy/virtstoraged) with the built application as its home: the JDK it
+        finds, its JVM options and AOT cache are what a user gets. It execs the JVM, so self.proc.pid is the
+        JVM whose RSS we read."""
         env = dict(os.environ, XDG_RUNTIME_DIR=self.run_dir, XDG_CONFIG_HOME=os.path.join(self.home, "config"),
-                   HOME=self.home, VIRTSTORAGED_MODE="session")
-        argv = [self.java] + self.java_opts + ["-jar", self.jar]
+                   HOME=self.home, VIRTSTORAGED_MODE="session", VIRTSTORAGED_HOME=os.path.dirname(self.jar))
+        if self.java:
+            env["VIRTSTORAGED_JAVA"] = self.java
+        if self.java_opts:
+            env["VIRTSTORAGED_JAVA_OPTS"] = self.java_opts
         with open(self.logfile, "ab") as out:
-            # java is exec'd directly: self.proc.pid is the JVM whose RSS we read
-            self.proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT,
+            self.proc = subprocess.Popen([self.launcher], env=env, stdout=out, stderr=subprocess.STDOUT,
                                          stdin=subprocess.DEVNULL, start_new_session=True)
-        wait_for_socket(self.socket, self.proc, self.logfile, 90, "our daemon (%s)" % " ".join(argv))
+
+    def start(self):
+        self.prepare()
+        self.spawn()
+        wait_for_socket(self.socket, self.proc, self.logfile, 90, "our daemon (%s)" % self.launcher)
 
     def version(self):
         head = run_out(["git", "-C", REPO, "rev-parse", "--short", "HEAD"])
         dirty = run_out(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"])
-        java = subprocess.run([self.java, "-version"], capture_output=True, text=True).stderr.splitlines()
-        return "virtstoraged-java %s%s on %s" % (head or "?", "+changes" if dirty else "",
-                                                  java[0] if java else "java ?")
+        java = run_out(["sh", "-c", 'readlink -f /proc/%d/exe' % self.pid]) if self.alive() else ""
+        release = ""
+        if java:
+            try:
+                with open(os.path.join(os.path.dirname(os.path.dirname(java)), "release")) as f:
+                    release = next((l.split("=", 1)[1].strip().strip('"') for l in f
+                                    if l.startswith("JAVA_RUNTIME_VERSION=")), "")
+            except OSError:
+                pass
+        return "virtstoraged-java %s%s on %s %s" % (head or "?", "+changes" if dirty else "", java or "java ?",
+                                                    release)
 
 
 class Reference(Daemon):
@@ -323,7 +341,7 @@ class Reference(Daemon):
             raise BenchError("--ref-user must not be root: libvirtd would run as the system daemon")
         self.uid, self.gid = pw.pw_uid, pw.pw_gid
 
-    def start(self):
+    def prepare(self):
         self.ensure_installed()
         self.ensure_user()
         for d in ("run", "config", "cache", "pool"):
@@ -333,20 +351,28 @@ class Reference(Daemon):
             for p in [root] + [os.path.join(root, x) for x in dirs + files]:
                 os.chown(p, self.uid, self.gid)
         # every directory above the pool must be traversable by that user
-        as_user = dict(user=self.uid, group=self.gid, extra_groups=[]) if os.geteuid() == 0 else {}
-        r = subprocess.run(["test", "-w", self.pool_dir], **as_user)
+        r = subprocess.run(["test", "-w", self.pool_dir], **self.as_user())
         if r.returncode != 0:
             raise BenchError("user %s cannot write %s: choose a --dir whose parents are world-traversable "
                              "(e.g. /var/tmp)" % (self.user, self.pool_dir))
+
+    def as_user(self):
+        return dict(user=self.uid, group=self.gid, extra_groups=[]) if os.geteuid() == 0 else {}
+
+    def spawn(self):
         pw = pwd.getpwuid(self.uid)
         env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": pw.pw_dir, "USER": pw.pw_name, "LOGNAME": pw.pw_name,
                "XDG_RUNTIME_DIR": self.run_dir, "XDG_CONFIG_HOME": os.path.join(self.home, "config"),
                "XDG_CACHE_HOME": os.path.join(self.home, "cache"), "LANG": "C"}
-        argv = [shutil.which(self.libvirtd), "--timeout", "0", "-p", os.path.join(self.home, "libvirtd.pid")]
+        self.argv = [shutil.which(self.libvirtd), "--timeout", "0", "-p", os.path.join(self.home, "libvirtd.pid")]
         with open(self.logfile, "ab") as out:
-            self.proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=self.home,
-                                         stdin=subprocess.DEVNULL, start_new_session=True, **as_user)
-        wait_for_socket(self.socket, self.proc, self.logfile, 60, "libvirtd (%s)" % " ".join(argv))
+            self.proc = subprocess.Popen(self.argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=self.home,
+                                         stdin=subprocess.DEVNULL, start_new_session=True, **self.as_user())
+
+    def start(self):
+        self.prepare()
+        self.spawn()
+        wait_for_socket(self.socket, self.proc, self.logfile, 60, "libvirtd (%s)" % " ".join(self.argv))
 
     def version(self):
         return run_out([self.libvirtd, "--version"]) + " as user " + pwd.getpwuid(self.uid).pw_name
@@ -697,6 +723,144 @@ def measure_connect(daemons, count, results):
         results[d.name]["connect p99 ms"] = s[min(len(s) - 1, int(round(0.99 * len(s) + 0.5)) - 1)]
         log("  %-8s connect: median %.2f ms, p99 %.2f ms over %d" % (d.name, results[d.name]["connect median ms"],
                                                                      results[d.name]["connect p99 ms"], len(s)))
+
+
+def proc_threads(pid):
+    return len(os.listdir("/proc/%d/task" % pid))
+
+
+def cold_start_once(daemon, timeout=60):
+    """Exec of the daemon to the first answered pool list (a client retrying every 2 ms, as virsh would
+    find the socket of a daemon just started by systemd); then, 2 s after that connection closed, its RSS
+    and thread count."""
+    daemon.prepare()
+    t0 = time.perf_counter()
+    daemon.spawn()
+    try:
+        while True:
+            try:
+                conn = libvirt.open(daemon.uri)
+                try:
+                    conn.listAllStoragePools(0)
+                finally:
+                    conn.close()
+                break
+            except libvirt.libvirtError as e:
+                if not daemon.alive():
+                    raise BenchError("%s exited during start-up (%s); its log %s ends:\n%s"
+                                     % (daemon.name, describe_error(e), daemon.logfile, tail(daemon.logfile)))
+                if time.perf_counter() - t0 > timeout:
+                    raise BenchError("%s did not answer within %ds: %s" % (daemon.name, timeout, describe_error(e)))
+                time.sleep(0.002)
+        elapsed_ms = (time.perf_counter() - t0) * 1000
+        time.sleep(2)
+        return elapsed_ms, proc_status(daemon.pid)["VmRSS"], proc_threads(daemon.pid)
+    finally:
+        daemon.stop()
+
+
+def measure_startup(makers, reps, results, details):
+    """makers: name -> function(i) giving a fresh, not yet started daemon. Runs interleaved."""
+    samples = {name: [] for name in makers}
+    for i in range(reps):
+        for name, make in makers.items():
+            samples[name].append(cold_start_once(make(i)))
+    for name, runs in samples.items():
+        times = sorted(r[0] for r in runs)
+        results[name]["cold start median ms"] = statistics.median(times)
+        results[name]["cold start min ms"] = times[0]
+        results[name]["RSS 2 s after the first connection MiB"] = statistics.median(r[1] for r in runs)
+        results[name]["threads at idle"] = statistics.median(r[2] for r in runs)
+        details.setdefault(name, {})["cold starts (ms)"] = " ".join("%.0f" % t for t in times)
+        log("  %-8s cold start: median %.0f ms, min %.0f ms; 2 s later RSS %.1f MiB, %d threads"
+            % (name, statistics.median(times), times[0], results[name]["RSS 2 s after the first connection MiB"],
+               results[name]["threads at idle"]))
+
+
+def _fresh_dir_pool(daemon, name):
+    path = os.path.join(daemon.home, name)
+    os.makedirs(path)
+    if daemon.uid is not None:
+        os.chown(path, daemon.uid, daemon.gid)
+    conn = libvirt.open(daemon.uri)
+    pool = conn.storagePoolCreateXML(
+        "<pool type='dir'><name>%s</name><target><path>%s</path></target></pool>" % (name, path), 0)
+    return conn, pool, path
+
+
+def _drop_pool(conn, pool, path):
+    try:
+        pool.destroy()
+    finally:
+        conn.close()
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def measure_creates(daemons, count, reps, results, details):
+    """count raw volumes (1 MiB, no allocation) created one after another on one connection; best of reps,
+    each in a new pool, the daemons taking turns."""
+    key = "creates of %d raw volumes s" % count
+    best = {}
+    for rep in range(reps):
+        for d in daemons:
+            conn, pool, path = _fresh_dir_pool(d, "create-%d" % rep)
+            try:
+                t0 = time.perf_counter()
+                for i in range(count):
+                    pool.createXML(vol_xml("c%05d.raw" % i, MiB), 0)
+                t = time.perf_counter() - t0
+            finally:
+                _drop_pool(conn, pool, path)
+            best[d.name] = min(t, best.get(d.name, t))
+            details.setdefault(d.name, {}).setdefault(key + " (each run)", []).append(round(t, 3))
+    for d in daemons:
+        results[d.name][key] = best[d.name]
+        log("  %-8s %d creates: best %.2f s" % (d.name, count, best[d.name]))
+    return key
+
+
+def measure_refresh(daemons, files, reps, results, details):
+    """pool.refresh() of a dir pool holding `files` raw files of 64 KiB each, written by the bench; the
+    median of reps refreshes (after one untimed)."""
+    key = "refresh of %d files s" % files
+    block = _pattern[:64 * 1024]
+    for d in daemons:
+        path = os.path.join(d.home, "refresh")
+        os.makedirs(path)
+        for i in range(files):
+            name = os.path.join(path, "f%05d.raw" % i)
+            with open(name, "wb") as f:
+                f.write(block)
+            if d.uid is not None:
+                os.chown(name, d.uid, d.gid)
+        if d.uid is not None:
+            os.chown(path, d.uid, d.gid)
+    times = {d.name: [] for d in daemons}
+    pools = {}
+    try:
+        for d in daemons:
+            conn = libvirt.open(d.uri)
+            pools[d.name] = (conn, conn.storagePoolCreateXML(
+                "<pool type='dir'><name>refresh</name><target><path>%s</path></target></pool>"
+                % os.path.join(d.home, "refresh"), 0))
+        for rep in range(reps):
+            for d in daemons:
+                t0 = time.perf_counter()
+                pools[d.name][1].refresh(0)
+                if rep:  # the first is a warm-up
+                    times[d.name].append(time.perf_counter() - t0)
+        for d in daemons:
+            n = pools[d.name][1].numOfVolumes()
+            if n != files:
+                raise BenchError("%s lists %d volumes in the refreshed pool, not %d" % (d.name, n, files))
+            results[d.name][key] = statistics.median(times[d.name])
+            details.setdefault(d.name, {})[key + " (each run)"] = [round(t, 3) for t in times[d.name]]
+            log("  %-8s refresh of %d files: median %.3f s" % (d.name, files, results[d.name][key]))
+    finally:
+        for d in daemons:
+            if d.name in pools:
+                _drop_pool(pools[d.name][0], pools[d.name][1], os.path.join(d.home, "refresh"))
+    return key
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -1102,6 +1266,13 @@ def markdown_iso(iso, duration):
 
 ROWS = [
     # key, label, unit, higher_is_better
+    ("cold start median ms", "cold start to the first pool list, median", "ms", False),
+    ("cold start min ms", "cold start to the first pool list, min", "ms", False),
+    ("RSS 2 s after the first connection MiB", "RSS 2 s after the first connection", "MiB", False),
+    ("threads at idle", "threads at idle", "", False),
+    ("creates of ", None, "s", False),
+    ("refresh of ", None, "s", False),
+    ("RSS after creates and refreshes MiB", "RSS after the creates and refreshes", "MiB", False),
     ("upload dense", "upload dense", "MiB/s", True),
     ("upload sparse", "upload sparse", "MiB/s", True),
     ("download dense", "download dense", "MiB/s", True),
@@ -1126,6 +1297,10 @@ def fmt(v, unit):
         return "%.2f" % v
     if unit == "/s":
         return "%.0f" % v
+    if unit == "s":
+        return "%.3f" % v
+    if unit == "":
+        return "%g" % v
     return "%.1f" % v
 
 
@@ -1135,7 +1310,8 @@ def table_rows(results):
     for key, label, unit, higher in ROWS:
         if label is None:
             names = dict.fromkeys(k for r in results.values() for k in r if k.startswith(key))
-            expanded += [(k, k, unit, higher) for k in names]
+            expanded += [(k, k[:-len(unit) - 1] if unit and k.endswith(" " + unit) else k, unit, higher)
+                         for k in names]
         else:
             expanded.append((key, label, unit, higher))
     for key, label, unit, higher in expanded:
@@ -1145,7 +1321,7 @@ def table_rows(results):
         ratio = "-"
         if isinstance(ours, (int, float)) and isinstance(ref, (int, float)) and ref > 0:
             ratio = "%.2f" % (ours / ref)
-        rows.append(["%s (%s, %s)" % (label, unit, "higher is better" if higher else "lower is better"),
+        rows.append(["%s (%s%s)" % (label, unit + ", " if unit else "", "higher is better" if higher else "lower is better"),
                      fmt(ours, unit), fmt(ref, unit), ratio])
     return rows
 
@@ -1203,6 +1379,11 @@ def machine_info(base, args, size, daemons):
                                           % (args.reps, args.transfer_warmups),
         "lookup duration per figure": "%gs after %gs warm-up" % (args.duration, args.warmup),
         "connects": args.connects,
+        "cold starts": "%d per daemon, taking turns, each in new directories" % args.startups,
+        "creates": "%d raw 1 MiB volumes (no allocation) in a new dir pool, best of %d" % (args.creates,
+                                                                                          args.create_reps),
+        "refresh": "a dir pool of %d raw 64 KiB files, median of %d refreshes after one untimed"
+                   % (args.refresh_files, args.refresh_reps),
         "isolation": "%gs per scenario; pool A: %d files / mkfs %s on a %d GiB sparse image file / %d MiB uploads"
                      % (args.iso_duration, args.iso_files, args.iso_build_format, args.iso_build_gib,
                         args.iso_upload_mib),
@@ -1241,8 +1422,16 @@ def main():
                                                        "quick 256)")
     p.add_argument("--timeout", type=int, default=600, help="seconds before a hanging transfer's daemon is killed")
     p.add_argument("--jar", default=os.path.join(REPO, "target", "quarkus-app", "quarkus-run.jar"))
-    p.add_argument("--java", default="java")
-    p.add_argument("--java-opts", default="", help="extra JVM options for our daemon, e.g. '-Xmx256m'")
+    p.add_argument("--launcher", default=os.path.join(REPO, "deploy", "virtstoraged"),
+                   help="our daemon's launcher, run with VIRTSTORAGED_HOME = the jar's directory")
+    p.add_argument("--java", default="", help="the java the launcher runs (VIRTSTORAGED_JAVA; default: the "
+                                              "JDK 25 it finds)")
+    p.add_argument("--java-opts", default="", help="extra JVM options for our daemon (VIRTSTORAGED_JAVA_OPTS)")
+    p.add_argument("--startups", type=int, help="cold starts of each daemon (default 10, quick 3)")
+    p.add_argument("--creates", type=int, default=1000, help="raw volumes created one after another (1000)")
+    p.add_argument("--create-reps", type=int, help="runs of the creates, best is reported (default 3, quick 1)")
+    p.add_argument("--refresh-files", type=int, default=8000, help="files in the refreshed pool (8000)")
+    p.add_argument("--refresh-reps", type=int, help="timed refreshes, median is reported (default 5, quick 2)")
     p.add_argument("--libvirtd", default="libvirtd", help="reference daemon binary (default libvirtd)")
     p.add_argument("--ref-user", default="lvbench",
                    help="when run as root: the unprivileged user that runs libvirtd (created if missing)")
@@ -1261,6 +1450,9 @@ def main():
     args.duration = args.duration or (2.0 if q else 10.0)
     args.warmup = args.warmup if args.warmup is not None else (0.5 if q else 2.0)
     args.connects = args.connects or (100 if q else 500)
+    args.startups = args.startups or (3 if q else 10)
+    args.create_reps = args.create_reps or (1 if q else 3)
+    args.refresh_reps = args.refresh_reps or (2 if q else 5)
     args.iso_duration = args.iso_duration or (2.0 if q else 8.0)
     args.iso_upload_mib = args.iso_upload_mib or (256 if q else 1024)
     thread_counts = [int(x) for x in args.threads.split(",")]
@@ -1272,7 +1464,8 @@ def main():
                  % (args.jar, REPO))
     base = tempfile.mkdtemp(prefix="virtstoraged-bench.", dir=args.dir)
     os.chmod(base, 0o755)
-    ours = Ours(os.path.join(base, "ours"), args.java, os.path.abspath(args.jar), args.java_opts.split())
+    ours = Ours(os.path.join(base, "ours"), os.path.abspath(args.launcher), os.path.abspath(args.jar), args.java,
+                args.java_opts)
     ref = Reference(os.path.join(base, "libvirtd"), args.ref_user, args.libvirtd)
     daemons = [ours, ref]
     results = {"ours": {}, "libvirtd": {}}
@@ -1286,6 +1479,14 @@ def main():
     try:
         os.makedirs(ours.home)
         os.makedirs(ref.home)
+        if "startup" in phases:
+            log("cold start (exec to the first answered pool list, %d each, taking turns) ..." % args.startups)
+            measure_startup({
+                "ours": lambda i: Ours(os.path.join(base, "cold-ours-%d" % i), ours.launcher, ours.jar, args.java,
+                                       args.java_opts),
+                "libvirtd": lambda i: Reference(os.path.join(base, "cold-libvirtd-%d" % i), args.ref_user,
+                                                args.libvirtd),
+            }, args.startups, results, details)
         for d in daemons:
             log("starting %s ..." % d.name)
             d.start()
@@ -1303,6 +1504,15 @@ def main():
             results[d.name]["idle RSS MiB"] = proc_status(d.pid)["VmRSS"]
         log("idle RSS: ours %.1f MiB, libvirtd %.1f MiB" % (results["ours"]["idle RSS MiB"],
                                                             results["libvirtd"]["idle RSS MiB"]))
+        if "create" in phases:
+            log("creates (%d raw volumes, best of %d) ..." % (args.creates, args.create_reps))
+            measure_creates(daemons, args.creates, args.create_reps, results, details)
+        if "refresh" in phases:
+            log("refresh (%d files, median of %d) ..." % (args.refresh_files, args.refresh_reps))
+            measure_refresh(daemons, args.refresh_files, args.refresh_reps + 1, results, details)
+        if "create" in phases or "refresh" in phases:
+            for d in daemons:
+                results[d.name]["RSS after creates and refreshes MiB"] = proc_status(d.pid)["VmRSS"]
         if "upload" in phases:
             log("upload (%d MiB, best of %d) ..." % (size // MiB, args.reps))
             measure_transfers(daemons, "upload", args.reps, args.transfer_warmups, size, args.timeout, results, details)
