@@ -34,6 +34,11 @@ public final class SystemErrors {
                 String.format(format, args), strerror);
     }
 
+    /** The same with the strerror text at hand, under another domain. */
+    public static VirException of(String strerror, ErrorDomain domain, String format, Object... args) {
+        return VirException.of(ErrorCode.SYSTEM_ERROR, domain, "%s: %s", String.format(format, args), strerror);
+    }
+
     public static String strerror(IOException e) {
         if (e instanceof FileSystemException fse && fse.getReason() != null) {
             return fse.getReason();

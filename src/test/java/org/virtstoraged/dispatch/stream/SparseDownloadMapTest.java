@@ -14,12 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.virtstoraged.dispatch.StreamPackets;
+import org.virtstoraged.os.Fallocate;
+import org.virtstoraged.os.Fd;
 import org.virtstoraged.rpc.wire.MessageStatus;
 import org.virtstoraged.rpc.wire.MessageType;
 import org.virtstoraged.storage.backend.ExtentMap;
 import org.virtstoraged.storage.backend.VolumeStreamFile;
 import org.virtstoraged.storage.backend.local.Filefrag;
-import org.virtstoraged.storage.command.ProcessCommandRunner;
 
 /** A sparse download driven by the file's data map: holes are sent without reading, data as it is. */
 class SparseDownloadMapTest {
@@ -111,9 +112,9 @@ class SparseDownloadMapTest {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(16 * MIB);
             // fallocated range (unwritten extents) with data written into it, never synced
-            Process p = new ProcessBuilder("fallocate", "-o", String.valueOf(4 * MIB), "-l",
-                    String.valueOf(4 * MIB), file.toString()).start();
-            p.waitFor();
+            try (Fd fd = Fd.open(file, Fd.O_WRONLY)) {
+                Fallocate.allocate(fd, Fallocate.ALLOCATE, 4 * MIB, 4 * MIB);
+            }
             for (long at : new long[] {0, 5 * MIB + 123, 9 * MIB, 16 * MIB - 10}) {
                 byte[] chunk = new byte[(int) Math.min(70000, 16 * MIB - at)];
                 random.nextBytes(chunk);
@@ -123,16 +124,15 @@ class SparseDownloadMapTest {
             }
         }
         AtomicInteger runs = new AtomicInteger();
-        ProcessCommandRunner runner = new ProcessCommandRunner();
         VolumeStreamFile f = VolumeStreamFile.open(file.toString(), 0, 0, true, false, -1)
                 .withDataMap(() -> {
                     runs.incrementAndGet();
-                    return Filefrag.map(file.toString(), runner);
+                    return Filefrag.map(file.toString());
                 });
         Received r = download(f, 256 * 1024);
         assertArrayEquals(expected, r.bytes());
         assertEquals(1, runs.get());
-        if (Filefrag.map(file.toString(), runner).isPresent()) {
+        if (Filefrag.map(file.toString()).isPresent()) {
             // everything but the written blocks travelled as holes, the fallocated range included
             assertEquals(true, r.holeBytes() >= 16L * MIB - 4 * 80 * 1024, "hole bytes " + r.holeBytes());
         }

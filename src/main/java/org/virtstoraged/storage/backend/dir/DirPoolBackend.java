@@ -39,7 +39,6 @@ import org.virtstoraged.storage.model.VolumeType;
 public final class DirPoolBackend implements StorageBackend {
     private static final Logger LOG = Logger.getLogger(DirPoolBackend.class);
 
-    private final CommandRunner runner;
     private final VolumeProbe probe;
     private final LocalVolumeBuilder builder;
     private final LocalVolumeResizer resizer;
@@ -48,8 +47,7 @@ public final class DirPoolBackend implements StorageBackend {
     private final LocalVolumeStreams streams;
 
     public DirPoolBackend(CommandRunner runner) {
-        this.runner = runner;
-        this.probe = new VolumeProbe(runner);
+        this.probe = new VolumeProbe();
         this.builder = new LocalVolumeBuilder(runner);
         this.resizer = new LocalVolumeResizer(runner);
         this.wiper = new LocalVolumeWiper(runner);
@@ -103,7 +101,7 @@ public final class DirPoolBackend implements StorageBackend {
             // virDirOpen reports from libvirt's util code: no error domain
             throw SystemErrors.of(e, ErrorDomain.NONE, "cannot open directory '%s'", dir);
         }
-        List<Optional<FileStat>> stats = FileStat.all(entries, runner);
+        List<Optional<FileStat>> stats = FileStat.all(entries);
         for (int i = 0; i < entries.size(); i++) {
             String path = entries.get(i).toString();
             VolumeDefinition vol = VolumeDefinition.builder(entries.get(i).getFileName().toString())
@@ -171,7 +169,7 @@ public final class DirPoolBackend implements StorageBackend {
     public VolumeDefinition wipeVol(PoolDefinition pool, VolumeDefinition volume, int algorithm, int flags) {
         wiper.wipe(volume, algorithm, flags);
         Path path = Path.of(volume.targetPath().orElseThrow());
-        return probe.discover(volume, FileStat.of(path, runner)).orElse(volume);
+        return probe.discover(volume, FileStat.of(path)).orElse(volume);
     }
 
     @Override

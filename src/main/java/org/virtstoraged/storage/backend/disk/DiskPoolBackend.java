@@ -323,7 +323,7 @@ public final class DiskPoolBackend implements StorageBackend {
      */
     private VolumeDefinition blockInfo(VolumeDefinition vol, boolean noError) {
         Path path = Path.of(vol.targetPath().orElseThrow());
-        Optional<FileStat> st = FileStat.of(path, runner);
+        Optional<FileStat> st = FileStat.of(path);
         long size;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             size = ch.size();

@@ -3,37 +3,32 @@ package org.virtstoraged.storage.backend.local;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
-import java.util.List;
-import org.virtstoraged.storage.command.CommandResult;
-import org.virtstoraged.storage.command.CommandRunner;
+import org.virtstoraged.os.Errno;
+import org.virtstoraged.os.ErrnoException;
+import org.virtstoraged.os.Fallocate;
+import org.virtstoraged.os.Fd;
 
 /**
- * fallocate(2) mode 0 through util-linux fallocate(1), plus the zero-writing fallback glibc's
- * posix_fallocate and libvirt's safezero() use where the filesystem cannot allocate.
+ * fallocate(2) mode 0, plus the zero-writing fallback glibc's posix_fallocate and libvirt's safezero() use
+ * where the filesystem cannot allocate.
  */
 final class FileAllocator {
     /** Outcome of fallocate: done, not supported by the filesystem, or a real error with its strerror. */
     record Result(boolean allocated, boolean unsupported, String strerror) {
     }
 
-    private final CommandRunner runner;
-
-    FileAllocator(CommandRunner runner) {
-        this.runner = runner;
+    private FileAllocator() {
     }
 
-    /** fallocate(fd, 0, offset, length). */
-    Result fallocate(Path path, long offset, long length) {
-        List<String> argv = List.of("fallocate", "-o", Long.toString(offset), "-l", Long.toString(length),
-                path.toString());
-        CommandResult r = runner.run(argv);
-        if (r.succeeded()) {
+    /** fallocate(fd, 0, offset, length) on the file opened for writing (never created). */
+    static Result fallocate(Path path, long offset, long length) {
+        try (Fd fd = Fd.open(path, Fd.O_WRONLY)) {
+            Fallocate.allocate(fd, Fallocate.ALLOCATE, offset, length);
             return new Result(true, false, null);
+        } catch (ErrnoException e) {
+            boolean unsupported = e.errno() == Errno.EOPNOTSUPP || e.errno() == Errno.ENOSYS;
+            return new Result(false, unsupported, e.strerror());
         }
-        String strerror = strerror(r.stderr());
-        boolean unsupported = strerror.equals("Operation not supported")
-                || strerror.equals("Function not implemented");
-        return new Result(false, unsupported, strerror);
     }
 
     /**
@@ -42,7 +37,7 @@ final class FileAllocator {
      *
      * @return null on success, else the strerror of the failure
      */
-    String allocateOrWrite(Path path, long offset, long length) throws IOException {
+    static String allocateOrWrite(Path path, long offset, long length) throws IOException {
         Result r = fallocate(path, offset, length);
         if (r.allocated()) {
             return null;
@@ -67,12 +62,5 @@ final class FileAllocator {
             f.getFD().sync();
         }
         return null;
-    }
-
-    /** fallocate(1) reports "fallocate: fallocate failed: STRERROR". */
-    private static String strerror(String stderr) {
-        String s = stderr.strip();
-        int colon = s.lastIndexOf(": ");
-        return colon >= 0 ? s.substring(colon + 2) : s;
     }
 }

@@ -31,7 +31,7 @@ public final class LocalVolumeBuilder {
         guarded(vol, () -> {
             String format = vol.targetFormat();
             if ("raw".equals(format) && vol.encryption().isEmpty()) {
-                new RawVolumeCreator(runner).create(vol, null, flags);
+                RawVolumeCreator.create(vol, null, flags);
             } else if ("dir".equals(format)) {
                 new DirVolumeCreator().create(vol, null, flags);
             } else if ("ploop".equals(format)) {
@@ -51,7 +51,7 @@ public final class LocalVolumeBuilder {
                 new PloopVolumeCreator(runner).create(vol, input, flags);
             } else {
                 // libvirt copies into a plain file here even for a volume typed as a directory
-                new RawVolumeCreator(runner).create(vol, input, flags);
+                RawVolumeCreator.create(vol, input, flags);
             }
         });
     }

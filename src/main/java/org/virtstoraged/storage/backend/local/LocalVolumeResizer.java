@@ -66,7 +66,7 @@ public final class LocalVolumeResizer {
         }
         try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
             if (preallocate && capacity > 0) {
-                String err = new FileAllocator(runner).allocateOrWrite(path, 0, capacity);
+                String err = FileAllocator.allocateOrWrite(path, 0, capacity);
                 if (err != null) {
                     throw SystemErrors.of(err, "Failed to pre-allocate space for file '%s'", path);
                 }

@@ -37,12 +37,12 @@ public final class LocalVolumeStreams {
         long allocation = -1;
         if (sparse) {
             // a fully allocated file has no holes: send it all as data, as SEEK_DATA would tell libvirt
-            allocation = FileStat.of(Path.of(path), runner).map(FileStat::allocation).orElse(-1L);
+            allocation = FileStat.of(Path.of(path)).map(FileStat::allocation).orElse(-1L);
         }
         VolumeStreamFile file = VolumeStreamFile.open(path, offset, length, sparse, false, allocation);
         if (sparse && file.mayHaveHoles() && Files.isRegularFile(Path.of(path))) {
-            // SEEK_DATA's answer without reading the holes: filefrag (FIEMAP), run by the reader thread
-            file.withDataMap(() -> Filefrag.map(path, runner));
+            // SEEK_DATA's answer without reading the holes: the FIEMAP ioctl, made by the reader thread
+            file.withDataMap(() -> Filefrag.map(path));
         }
         return file;
     }

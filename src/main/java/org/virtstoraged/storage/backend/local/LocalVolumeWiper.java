@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.virtstoraged.error.ErrorCode;
+import org.virtstoraged.os.FileStatus;
+import org.virtstoraged.os.Statx;
 import org.virtstoraged.storage.SystemErrors;
-import org.virtstoraged.storage.command.CommandResult;
 import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.model.VolumeDefinition;
 
@@ -49,10 +50,10 @@ public final class LocalVolumeWiper {
         }
         try (ch) {
             long size;
-            boolean regular;
+            FileStatus st;
             try {
                 size = ch.size();
-                regular = Files.isRegularFile(path);
+                st = Statx.of(path, true);
             } catch (IOException e) {
                 throw SystemErrors.of(e, "Failed to stat storage volume with path '%s'", path);
             }
@@ -64,11 +65,11 @@ public final class LocalVolumeWiper {
                 runner.run(argv).requireSuccess(argv);
                 return;
             }
-            if (regular && allocatedBlocks(path) < size / DEV_BSIZE) {
+            if (st.isRegularFile() && st.blocks() < size / DEV_BSIZE) {
                 zeroSparse(ch, path, size);
                 return;
             }
-            writeZeros(ch, path, allocation, writeBlockSize(path));
+            writeZeros(ch, path, allocation, writeBlockSize(st));
         } catch (IOException e) {
             throw SystemErrors.of(e, "Failed to stat storage volume with path '%s'", path);
         }
@@ -115,20 +116,9 @@ public final class LocalVolumeWiper {
         }
     }
 
-    /** st_blocks (512-byte units): not in Java's attribute views, so asked of stat(1). */
-    private long allocatedBlocks(Path path) {
-        List<String> argv = List.of("stat", "-c", "%b %B", path.toString());
-        CommandResult r = runner.run(argv).requireSuccess(argv);
-        String[] parts = r.stdout().strip().split(" ");
-        return Long.parseLong(parts[0]) * Long.parseLong(parts[1]) / DEV_BSIZE;
-    }
-
-    private static int writeBlockSize(Path path) {
-        try {
-            return (int) Math.max(DEV_BSIZE, Math.min(Files.getFileStore(path).getBlockSize(), 1 << 20));
-        } catch (IOException | UnsupportedOperationException e) {
-            return 4096;
-        }
+    /** st_blksize, libvirt's write unit, kept within [512 B, 1 MiB] for the buffer's sake. */
+    private static int writeBlockSize(FileStatus st) {
+        return Math.max(DEV_BSIZE, Math.min(st.blockSize(), 1 << 20));
     }
 
     /** The SCRUB path libvirt was built with: scrub as found in PATH. */

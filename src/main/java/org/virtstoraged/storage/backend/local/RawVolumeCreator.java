@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.storage.SystemErrors;
-import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.model.Permissions;
 import org.virtstoraged.storage.model.VolumeDefinition;
 
@@ -21,13 +20,10 @@ import org.virtstoraged.storage.model.VolumeDefinition;
 final class RawVolumeCreator {
     static final int DEFAULT_MODE = 0600;
 
-    private final CommandRunner runner;
-
-    RawVolumeCreator(CommandRunner runner) {
-        this.runner = runner;
+    private RawVolumeCreator() {
     }
 
-    void create(VolumeDefinition vol, VolumeDefinition input, int flags) {
+    static void create(VolumeDefinition vol, VolumeDefinition input, int flags) {
         VolumeErrors.checkFlags(flags, VolumeCreateFlags.PREALLOC_METADATA | VolumeCreateFlags.REFLINK,
                 "storageBackendCreateRaw");
         if ((flags & VolumeCreateFlags.PREALLOC_METADATA) != 0) {
@@ -45,7 +41,7 @@ final class RawVolumeCreator {
         createOwned(path, vol.targetPermissions());
         try {
             if (vol.nocow()) {
-                new NocowFlag(runner).disableCow(path);
+                NocowFlag.disableCow(path);
             }
             fill(path, vol, input, reflink);
         } catch (RuntimeException e) {
@@ -87,7 +83,7 @@ final class RawVolumeCreator {
     }
 
     /** createRawFile. */
-    private void fill(Path path, VolumeDefinition vol, VolumeDefinition input, boolean reflink) {
+    private static void fill(Path path, VolumeDefinition vol, VolumeDefinition input, boolean reflink) {
         long capacity = vol.capacity();
         long allocation = vol.allocation();
         // a clone whose allocation is below the source's capacity stays sparse
@@ -98,9 +94,8 @@ final class RawVolumeCreator {
             } catch (IOException e) {
                 throw SystemErrors.of(e, "cannot extend file '%s'", path);
             }
-            FileAllocator allocator = new FileAllocator(runner);
             if (allocation != 0 && needAlloc) {
-                FileAllocator.Result r = allocator.fallocate(path, 0, allocation);
+                FileAllocator.Result r = FileAllocator.fallocate(path, 0, allocation);
                 if (r.allocated()) {
                     needAlloc = false;
                 } else if (!r.unsupported()) {
@@ -112,12 +107,12 @@ final class RawVolumeCreator {
             if (input != null) {
                 FileChannel out = raf.getChannel();
                 out.position(0);
-                long remain = new SparseCopier(runner).copy(Path.of(input.targetPath().orElseThrow()), path, out,
+                long remain = SparseCopier.copy(Path.of(input.targetPath().orElseThrow()), path, out,
                         input.capacity(), !needAlloc, reflink);
                 pos = input.capacity() - remain;
             }
             if (needAlloc && allocation - pos > 0) {
-                String err = allocator.allocateOrWrite(path, pos, allocation - pos);
+                String err = FileAllocator.allocateOrWrite(path, pos, allocation - pos);
                 if (err != null) {
                     throw SystemErrors.of(err, "cannot fill file '%s'", path);
                 }

@@ -6,28 +6,25 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
+import org.virtstoraged.os.ErrnoException;
+import org.virtstoraged.os.Fd;
+import org.virtstoraged.os.Reflink;
 import org.virtstoraged.storage.SystemErrors;
-import org.virtstoraged.storage.command.CommandResult;
-import org.virtstoraged.storage.command.CommandRunner;
 
 /**
  * virStorageBackendCopyToFD: copies the first {@code total} bytes of the input volume into the new one in
  * 1 MiB reads, and when sparse output is wanted skips (seeks over) every all-zero write block instead of
- * writing it, so the copy keeps holes. With reflink the data is cloned instead (FICLONE, via cp).
+ * writing it, so the copy keeps holes. With reflink the data is cloned instead (ioctl FICLONE).
  */
 final class SparseCopier {
     private static final int READ_BLOCK = 1024 * 1024;
     private static final int MIN_WRITE_BLOCK = 4 * 1024;
 
-    private final CommandRunner runner;
-
-    SparseCopier(CommandRunner runner) {
-        this.runner = runner;
+    private SparseCopier() {
     }
 
     /** @return how many of the {@code total} bytes were not copied (input ended early), as libvirt counts */
-    long copy(Path input, Path output, FileChannel out, long total, boolean wantSparse, boolean reflink) {
+    static long copy(Path input, Path output, FileChannel out, long total, boolean wantSparse, boolean reflink) {
         FileChannel in;
         try {
             in = FileChannel.open(input, StandardOpenOption.READ);
@@ -107,15 +104,16 @@ final class SparseCopier {
         }
     }
 
-    /** The FICLONE ioctl is out of Java's reach; cp --reflink=always makes the same single ioctl. */
-    private void clone(Path input, Path output) {
-        List<String> argv = List.of("cp", "--reflink=always", input.toString(), output.toString());
-        CommandResult r = runner.run(argv);
-        if (!r.succeeded()) {
-            String err = r.stderr().strip();
-            int colon = err.lastIndexOf(": ");
-            throw SystemErrors.of(colon >= 0 ? err.substring(colon + 2) : err,
-                    "failed to clone files from '%s'", input);
+    /**
+     * reflinkCloneFile: ioctl(output, FICLONE, input). The output keeps its size where the input is
+     * shorter (libvirt's file was sized to the capacity first); descriptors of our own, as java.nio keeps
+     * those of its channels private.
+     */
+    private static void clone(Path input, Path output) {
+        try (Fd in = Fd.open(input, Fd.O_RDONLY); Fd out = Fd.open(output, Fd.O_WRONLY)) {
+            Reflink.clone(out, in);
+        } catch (ErrnoException e) {
+            throw SystemErrors.of(e, "failed to clone files from '%s'", input);
         }
     }
 }

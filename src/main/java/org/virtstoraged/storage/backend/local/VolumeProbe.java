@@ -8,7 +8,6 @@ import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.SystemErrors;
-import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.image.BackingStorePath;
 import org.virtstoraged.storage.image.ImageInfo;
 import org.virtstoraged.storage.image.ImageProbe;
@@ -25,10 +24,7 @@ import org.virtstoraged.storage.model.VolumeType;
  */
 public final class VolumeProbe {
     private static final Logger LOG = Logger.getLogger(VolumeProbe.class);
-    private final CommandRunner runner;
-
-    public VolumeProbe(CommandRunner runner) {
-        this.runner = runner;
+    public VolumeProbe() {
     }
 
     /**
@@ -97,7 +93,7 @@ public final class VolumeProbe {
                 format = "raw";
             }
         }
-        Optional<FileStat> st = FileStat.of(backing, runner);
+        Optional<FileStat> st = FileStat.of(backing);
         return new VolumeBackingStore(resolved, format, st.map(FileStat::permissions).orElse(null),
                 st.map(FileStat::timestamps).orElse(null));
     }
@@ -108,7 +104,7 @@ public final class VolumeProbe {
      */
     public VolumeDefinition update(VolumeDefinition vol) {
         Path path = Path.of(vol.targetPath().orElseThrow());
-        FileStat st = FileStat.of(path, runner).orElseThrow(() -> VirException.of(ErrorCode.NO_STORAGE_VOL,
+        FileStat st = FileStat.of(path).orElseThrow(() -> VirException.of(ErrorCode.NO_STORAGE_VOL,
                 ErrorDomain.STORAGE, "no storage vol with matching path '%s'", path));
         VolumeDefinition v = withStat(vol, st);
         if ((v.type() == VolumeType.FILE || v.type() == VolumeType.BLOCK) && v.targetFormat() != null
@@ -124,7 +120,7 @@ public final class VolumeProbe {
         }
         Optional<VolumeBackingStore> backing = v.backingStore();
         if (backing.isPresent() && backing.get().path() != null) {
-            Optional<FileStat> bst = FileStat.of(Path.of(backing.get().path()), runner);
+            Optional<FileStat> bst = FileStat.of(Path.of(backing.get().path()));
             if (bst.isPresent()) {
                 VolumeBackingStore b = backing.get();
                 v = v.withBackingStore(new VolumeBackingStore(b.path(), b.format(), bst.get().permissions(),

@@ -372,9 +372,7 @@ public final class LogicalPoolBackend implements StorageBackend {
      */
     private static VolumeDefinition withDeviceInfo(VolumeDefinition vol) {
         Path path = Path.of(vol.targetPath().orElseThrow());
-        // no stat(1) for the block count: libvirt runs no such command here, and the allocation it would
-        // give is replaced by the LV size from lvs anyway
-        FileStat st = FileStat.of(path, argv -> new CommandResult(1, "", "")).orElseThrow(() -> VirException.of(
+        FileStat st = FileStat.of(path).orElseThrow(() -> VirException.of(
                 ErrorCode.NO_STORAGE_VOL, ErrorDomain.STORAGE, "no storage vol with matching path '%s'", path));
         long capacity;
         long allocation;

@@ -1,0 +1,124 @@
+package org.virtstoraged.os;
+
+import java.lang.foreign.AddressLayout;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The one place that links to the C library (glibc) through the FFM API. The layouts are the linker's
+ * canonical C types, the names GraalVM's reachability-metadata.json uses for the downcalls (see
+ * META-INF/native-image/org.virtstoraged/virtstoraged/reachability-metadata.json: a new signature here
+ * needs an entry there). This class, and each caller's handles, are initialised on the first system call,
+ * never at start-up; every handle is immutable, so all of them are safe from any thread.
+ */
+final class Libc {
+    private static final Linker LINKER = Linker.nativeLinker();
+
+    static final ValueLayout.OfInt C_INT = (ValueLayout.OfInt) LINKER.canonicalLayouts().get("int");
+    /** Also off_t and unsigned long: the daemon runs on 64-bit Linux only. */
+    static final ValueLayout.OfLong C_LONG = (ValueLayout.OfLong) LINKER.canonicalLayouts().get("long");
+    static final ValueLayout.OfLong C_SIZE_T = (ValueLayout.OfLong) LINKER.canonicalLayouts().get("size_t");
+    static final AddressLayout C_POINTER = (AddressLayout) LINKER.canonicalLayouts().get("void*");
+
+    private static final StructLayout CAPTURED = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURED.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    /**
+     * How the JDK itself turns file names into bytes (sun.jnu.encoding), so a path reaches the kernel as
+     * the same bytes java.nio.file would pass.
+     */
+    private static final Charset FILE_NAMES = fileNameCharset();
+
+    private Libc() {
+    }
+
+    /**
+     * A handle whose first argument is a segment that receives errno right after the call, before the JVM
+     * can overwrite it (see {@link #check}). Further options (firstVariadicArg) come after.
+     */
+    static MethodHandle withErrno(String name, FunctionDescriptor function, Linker.Option... options) {
+        Linker.Option[] all = new Linker.Option[options.length + 1];
+        all[0] = Linker.Option.captureCallState("errno");
+        System.arraycopy(options, 0, all, 1, options.length);
+        return LINKER.downcallHandle(symbol(name), function, all);
+    }
+
+    /** A handle for a function that reports errors in its return value, not in errno. */
+    static MethodHandle plain(String name, FunctionDescriptor function) {
+        return LINKER.downcallHandle(symbol(name), function);
+    }
+
+    private static MemorySegment symbol(String name) {
+        return LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsupportedOperationException("the C library has no " + name + "()"));
+    }
+
+    /** One downcall through a {@link #withErrno} handle, given the segment errno is captured into. */
+    @FunctionalInterface
+    interface Call {
+        int invoke(MemorySegment errno) throws Throwable;
+    }
+
+    /**
+     * Makes the call and turns the C convention (a negative result, the reason in errno) into an
+     * ErrnoException naming the call and the file.
+     *
+     * @return the call's non-negative result
+     */
+    static int check(Arena arena, String name, Path file, Call call) throws ErrnoException {
+        MemorySegment captured = arena.allocate(CAPTURED);
+        int result;
+        try {
+            result = call.invoke(captured);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (result < 0) {
+            throw new ErrnoException(name, file, (int) ERRNO.get(captured, 0L));
+        }
+        return result;
+    }
+
+    /** The path as a NUL-terminated C string. */
+    static MemorySegment cString(Arena arena, Path path) {
+        return arena.allocateFrom(path.toString(), FILE_NAMES);
+    }
+
+    /** Reads a NUL-terminated C string the C library returned (a strerror text). */
+    static String string(MemorySegment zeroLength) {
+        return zeroLength.reinterpret(Long.MAX_VALUE).getString(0, FILE_NAMES);
+    }
+
+    /**
+     * invokeExact declares Throwable; a downcall itself throws nothing, so whatever arrives is a linkage or
+     * programming error and goes on unchecked.
+     */
+    static RuntimeException unexpected(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+
+    private static Charset fileNameCharset() {
+        String name = System.getProperty("sun.jnu.encoding");
+        try {
+            return name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            return StandardCharsets.UTF_8;
+        }
+    }
+}
