@@ -14,9 +14,13 @@ import org.virtstoraged.error.VirException;
 
 /**
  * A worker pool that behaves as libvirt's virThreadPool, so that virt-admin sees the same numbers and
- * can resize it while the daemon runs: minWorkers threads start at once and never retire on their own;
- * a job that finds no free worker adds one, up to maxWorkers; lowering maxWorkers (or the priority
+ * can resize it while the daemon runs: minWorkers workers exist from the start and never retire on their
+ * own; a job that finds no free worker adds one, up to maxWorkers; lowering maxWorkers (or the priority
  * workers) makes the surplus leave as soon as they are idle; priority workers serve only priority jobs.
+ * <p>
+ * Unlike libvirt, a worker gets its thread only when a job first needs it (an idle daemon keeps no idle
+ * threads it never used): until then it is counted, and reported, as a free worker. A worker that has its
+ * thread keeps it, as libvirt's do.
  */
 public final class WorkerPool implements Executor {
     private static final Logger LOG = Logger.getLogger(WorkerPool.class);
@@ -42,7 +46,12 @@ public final class WorkerPool implements Executor {
     private long maxPrioWorkers;
     private long nWorkers;
     private long nPrioWorkers;
+    /** Workers waiting for a job on their thread. */
     private long freeWorkers;
+    private long freePrioWorkers;
+    /** Workers counted in nWorkers (nPrioWorkers) that have no thread yet: free, started on demand. */
+    private long dormant;
+    private long dormantPrio;
     private int priorityJobs;
     private boolean quit;
 
@@ -73,8 +82,19 @@ public final class WorkerPool implements Executor {
             if (quit) {
                 throw new RejectedExecutionException(name + " is shut down");
             }
-            if (freeWorkers <= jobs.size() && nWorkers < maxWorkers) {
-                expand(1, false);
+            boolean served = freeWorkers > jobs.size();
+            if (!served && dormant > 0) {
+                dormant--;
+                startThread(false);
+                served = true;
+            } else if (!served && nWorkers < maxWorkers) {
+                nWorkers++;
+                startThread(false);
+                served = true;
+            }
+            if (priority && !served && freePrioWorkers <= priorityJobs && dormantPrio > 0) {
+                dormantPrio--;
+                startThread(true);
             }
             jobs.addLast(new Job(task, priority));
             if (priority) {
@@ -116,6 +136,13 @@ public final class WorkerPool implements Executor {
                 }
                 maxPrioWorkers = prio;
             }
+            // the surplus leaves: workers without a thread first, then idle threads (woken below)
+            long gone = Math.min(dormant, Math.max(0, nWorkers - maxWorkers));
+            dormant -= gone;
+            nWorkers -= gone;
+            long gonePrio = Math.min(dormantPrio, Math.max(0, nPrioWorkers - maxPrioWorkers));
+            dormantPrio -= gonePrio;
+            nPrioWorkers -= gonePrio;
             wakeAll();
         } finally {
             lock.unlock();
@@ -125,7 +152,7 @@ public final class WorkerPool implements Executor {
     public Stats stats() {
         lock.lock();
         try {
-            return new Stats(minWorkers, maxWorkers, nWorkers, freeWorkers, nPrioWorkers, jobs.size());
+            return new Stats(minWorkers, maxWorkers, nWorkers, freeWorkers + dormant, nPrioWorkers, jobs.size());
         } finally {
             lock.unlock();
         }
@@ -148,18 +175,22 @@ public final class WorkerPool implements Executor {
         priorityJobReady.signalAll();
     }
 
+    /** New workers, dormant until a job needs their thread. */
     private void expand(long gain, boolean priority) {
-        for (long i = 0; i < gain; i++) {
-            Thread t = new Thread(() -> work(priority),
-                    (priority ? "prio-" : "") + name + "-" + threadSeq.incrementAndGet());
-            t.setDaemon(true);
-            if (priority) {
-                nPrioWorkers++;
-            } else {
-                nWorkers++;
-            }
-            t.start();
+        if (priority) {
+            nPrioWorkers += gain;
+            dormantPrio += gain;
+        } else {
+            nWorkers += gain;
+            dormant += gain;
         }
+    }
+
+    /** The thread of a worker already counted in nWorkers (nPrioWorkers). */
+    private void startThread(boolean priority) {
+        Thread t = new Thread(() -> work(priority), (priority ? "prio-" : "") + name + "-" + threadSeq.incrementAndGet());
+        t.setDaemon(true);
+        t.start();
     }
 
     private boolean surplus(boolean priority) {
@@ -191,7 +222,9 @@ public final class WorkerPool implements Executor {
             while (!surplus(priority)) {
                 boolean leave = false;
                 while (!quit && nothingFor(priority)) {
-                    if (!priority) {
+                    if (priority) {
+                        freePrioWorkers++;
+                    } else {
                         freeWorkers++;
                     }
                     try {
@@ -200,7 +233,9 @@ public final class WorkerPool implements Executor {
                         Thread.currentThread().interrupt();
                         leave = true;
                     } finally {
-                        if (!priority) {
+                        if (priority) {
+                            freePrioWorkers--;
+                        } else {
                             freeWorkers--;
                         }
                     }

@@ -31,19 +31,55 @@ class WorkerPoolTest {
         }
     }
 
+    /** A job that holds its worker until released. */
+    private static void waitFor(CountDownLatch release) {
+        try {
+            release.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
+    }
+
+    @Test
+    void startsThreadsOnlyWhenJobsNeedThem() throws Exception {
+        WorkerPool pool = new WorkerPool("lazy-pool", 5, 20, 5);
+        try {
+            assertEquals(0, threadsNamed("lazy-pool-") + threadsNamed("prio-lazy-pool-"), "idle workers have no thread yet");
+            for (int i = 0; i < 3; i++) {
+                CountDownLatch done = new CountDownLatch(1);
+                pool.execute(done::countDown);
+                assertEquals(true, done.await(10, TimeUnit.SECONDS));
+                // the worker is free again once it waits for the next job
+                await(pool, s -> s.freeWorkers() == 5);
+            }
+            assertEquals(new WorkerPool.Stats(5, 20, 5, 5, 5, 0), pool.stats());
+            assertEquals(1, threadsNamed("lazy-pool-"), "one job at a time needs one thread");
+            assertEquals(0, threadsNamed("prio-lazy-pool-"));
+            CountDownLatch release = new CountDownLatch(1);
+            for (int i = 0; i < 7; i++) {
+                pool.execute(() -> waitFor(release));
+            }
+            await(pool, s -> s.nWorkers() == 7 && s.freeWorkers() == 0 && s.jobQueueDepth() == 0);
+            release.countDown();
+            await(pool, s -> s.freeWorkers() == 7);
+            pool.setParameters(-1, 6, 0);
+            await(pool, s -> s.nWorkers() == 6 && s.prioWorkers() == 0);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     @Test
     void growsWhenBusyAndShrinksToNewMaximum() throws Exception {
         WorkerPool pool = new WorkerPool("t", 0, 4, 0);
         CountDownLatch release = new CountDownLatch(1);
         try {
             for (int i = 0; i < 3; i++) {
-                pool.execute(() -> {
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+                pool.execute(() -> waitFor(release));
             }
             await(pool, s -> s.nWorkers() == 3 && s.freeWorkers() == 0 && s.jobQueueDepth() == 0);
             release.countDown();
