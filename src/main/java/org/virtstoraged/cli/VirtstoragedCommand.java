@@ -1,7 +1,6 @@
 package org.virtstoraged.cli;
 
-import io.quarkus.runtime.QuarkusApplication;
-import io.quarkus.runtime.annotations.QuarkusMain;
+import io.quarkus.picocli.runtime.annotations.TopCommand;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.io.PrintStream;
@@ -14,20 +13,47 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.virtstoraged.config.ConfigException;
 import org.virtstoraged.config.DaemonConfig;
 import org.virtstoraged.config.DaemonPaths;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/**
- * The daemon's entry point: exactly the options of virtstoraged(8) ({@link DaemonOptions}), then the daemon
- * itself ({@link DaemonRunner}), inside the Quarkus application.
- */
-@QuarkusMain
-public class VirtstoragedCommand implements QuarkusApplication {
+/** virtstoraged's command line: exactly the options of virtstoraged(8). */
+@TopCommand
+@Command(name = "virtstoraged", usageHelpAutoWidth = false)
+public class VirtstoragedCommand implements Callable<Integer> {
     static final String NAME = "virtstoraged";
     static final String VERSION = "9.0.0";
+
+    @Option(names = {"-h", "--help"})
+    boolean help;
+
+    @Option(names = {"-v", "--verbose"})
+    boolean verbose;
+
+    @Option(names = {"-d", "--daemon"})
+    boolean daemon;
+
+    @Option(names = {"-f", "--config"}, paramLabel = "FILE")
+    Path configFile;
+
+    @Option(names = {"-p", "--pid-file"}, paramLabel = "FILE")
+    Path pidFile;
+
+    @Option(names = {"-t", "--timeout"}, paramLabel = "SECONDS")
+    String timeout;
+
+    @Option(names = "--version")
+    boolean version;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Inject
     Vertx vertx;
@@ -47,40 +73,30 @@ public class VirtstoragedCommand implements QuarkusApplication {
     Optional<String> stateDir;
 
     @Override
-    public int run(String... args) throws Exception {
+    public Integer call() throws Exception {
         boolean privileged = switch (mode) {
             case "session" -> false;
             case "system" -> true;
             default -> DaemonPaths.isPrivilegedProcess();
         };
         PrintStream err = System.err;
-        DaemonOptions options = DaemonOptions.parse(NAME, args);
-        switch (options.action()) {
-            case HELP -> {
-                err.print(Usage.text(NAME, privileged));
-                return 0;
-            }
-            case VERSION -> {
-                System.out.println(NAME + " (libvirt) " + VERSION);
-                return 0;
-            }
-            case ERROR -> {
-                err.println(options.complaint());
-                if (options.usage()) {
-                    err.print(Usage.text(NAME, privileged));
-                }
-                err.flush();
-                return StartupException.FAILURE;
-            }
-            case RUN -> {
-                // below
-            }
+        if (help) {
+            err.print(Usage.text(NAME, privileged));
+            return 0;
         }
-        if (options.verbose) {
+        if (version) {
+            System.out.println(NAME + " (libvirt) " + VERSION);
+            return 0;
+        }
+        int timeoutSeconds = parseTimeout(err);
+        if (timeoutSeconds < 0) {
+            return StartupException.FAILURE;
+        }
+        if (verbose) {
             java.util.logging.Logger.getLogger("org.virtstoraged").setLevel(Level.INFO);
         }
-        if (options.daemon && !Daemonizer.isDetachedChild()) {
-            return Daemonizer.spawn(List.of(args), childArgs(options), err);
+        if (daemon && !Daemonizer.isDetachedChild()) {
+            return Daemonizer.spawn(spec.commandLine().getParseResult().originalArgs(), childArgs(), err);
         }
         boolean detached = Daemonizer.isDetachedChild();
         try {
@@ -90,13 +106,12 @@ public class VirtstoragedCommand implements QuarkusApplication {
                 env.put("XDG_RUNTIME_DIR", Path.of(dir, "run").toAbsolutePath().toString());
             });
             DaemonPaths paths = new DaemonPaths(privileged, env, null);
-            Path configFile = options.configFile;
             Path cfgPath = configFile != null ? configFile : paths.configFile();
             DaemonConfig cfg = loadConfig(cfgPath, configFile != null, privileged);
             paths = paths.withUnixSockDir(cfg.unixSockDir());
-            Path pid = options.pidFile != null ? options.pidFile : paths.pidFile();
+            Path pid = pidFile != null ? pidFile : paths.pidFile();
             DaemonRunner runner = new DaemonRunner(vertx, privileged, cfgPath, configFile != null, cfg, paths, pid,
-                    options.timeoutSeconds, shutdown);
+                    timeoutSeconds, shutdown);
             return runner.run(detached ? Daemonizer::reportReady : () -> { });
         } catch (StartupException e) {
             String line = logLine(e.getMessage());
@@ -117,20 +132,37 @@ public class VirtstoragedCommand implements QuarkusApplication {
         }
     }
 
+    /** libvirt accepts 0 .. INT_MAX/1000 seconds; anything else is "Invalid value for timeout". */
+    private int parseTimeout(PrintStream err) {
+        if (timeout == null) {
+            return 0;
+        }
+        try {
+            int t = Integer.parseInt(timeout);
+            if (t >= 0 && t <= Integer.MAX_VALUE / 1000) {
+                return t;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        err.println(logLine("Invalid value for timeout"));
+        return -1;
+    }
+
     /** The daemon's options for the detached child: the same, less -d. */
-    private static List<String> childArgs(DaemonOptions options) {
+    private List<String> childArgs() {
         List<String> args = new ArrayList<>();
-        if (options.verbose) {
+        if (verbose) {
             args.add("--verbose");
         }
-        if (options.configFile != null) {
-            args.add("--config=" + options.configFile.toAbsolutePath());
+        if (configFile != null) {
+            args.add("--config=" + configFile.toAbsolutePath());
         }
-        if (options.pidFile != null) {
-            args.add("--pid-file=" + options.pidFile.toAbsolutePath());
+        if (pidFile != null) {
+            args.add("--pid-file=" + pidFile.toAbsolutePath());
         }
-        if (options.timeout != null) {
-            args.add("--timeout=" + options.timeout);
+        if (timeout != null) {
+            args.add("--timeout=" + timeout);
         }
         return args;
     }
