@@ -14,9 +14,6 @@ import org.virtstoraged.dispatch.ClientTransport;
 import org.virtstoraged.dispatch.StreamPackets;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.VirException;
-import org.virtstoraged.os.ErrnoException;
-import org.virtstoraged.os.Fallocate;
-import org.virtstoraged.os.Fd;
 import org.virtstoraged.rpc.wire.MessageHeader;
 import org.virtstoraged.rpc.wire.MessageStatus;
 import org.virtstoraged.rpc.wire.MessageType;
@@ -330,7 +327,6 @@ final class UploadStream implements StreamPackets.Handler {
     private void writeLoop() {
         FileChannel channel = file.channel();
         long pos = file.offset();
-        Fd allocator = FALLOCATE_AHEAD ? allocator() : null;
         VirException writeError = null;
         byte[] last = null;
         java.util.ArrayList<Item> batch = new java.util.ArrayList<>();
@@ -352,9 +348,6 @@ final class UploadStream implements StreamPackets.Handler {
                         try {
                             if (writeError == null && !aborting) {
                                 try {
-                                    if (allocator != null) {
-                                        allocateAhead(allocator, pos, bytes);
-                                    }
                                     writeAll(channel, batch, buffers, bytes);
                                 } catch (IOException e) {
                                     writeError = failWriting(VolumeStreamFile.ioError(e, "Unable to write %s",
@@ -403,39 +396,7 @@ final class UploadStream implements StreamPackets.Handler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            if (allocator != null) {
-                allocator.close();
-            }
             closeAndAnswer(last);
-        }
-    }
-
-    /**
-     * Whether the writer reserves each batch's blocks with fallocate(2) (KEEP_SIZE) just before writing it:
-     * the filesystem then allocates one extent per batch instead of block by block as pages are written
-     * back. The same blocks get written, so allocation and contents are what they would be without it;
-     * docs/benchmarks.md has the measured effect.
-     */
-    private static final boolean FALLOCATE_AHEAD = Boolean.getBoolean("virtstoraged.upload.fallocate");
-
-    /** A descriptor of the volume for fallocate: regular files only; null where there is none. */
-    private Fd allocator() {
-        if (file.blockDevice()) {
-            return null;
-        }
-        try {
-            return Fd.open(java.nio.file.Path.of(file.path()), Fd.O_WRONLY);
-        } catch (ErrnoException e) {
-            return null;
-        }
-    }
-
-    /** A filesystem that cannot allocate (EOPNOTSUPP) simply gets the writes. */
-    private static void allocateAhead(Fd fd, long pos, long bytes) {
-        try {
-            Fallocate.allocate(fd, Fallocate.KEEP_SIZE, pos, bytes);
-        } catch (ErrnoException e) {
-            // the write that follows allocates, or reports ENOSPC itself
         }
     }
 
