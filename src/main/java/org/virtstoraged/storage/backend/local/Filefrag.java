@@ -13,7 +13,8 @@ import org.virtstoraged.storage.backend.ExtentMap;
 
 /**
  * A file's data/hole map from the FIEMAP ioctl, what {@code filefrag -e -s} shows, standing in for the
- * lseek(SEEK_DATA/SEEK_HOLE) walk of libvirt's sparse download, which Java cannot do. The file is synced
+ * lseek(SEEK_DATA/SEEK_HOLE) walk of libvirt's sparse download (virFileInData). That walk is now within
+ * reach through the FFM API and would need no sync; moving to it is noted as open work. The file is synced
  * first (FIEMAP_FLAG_SYNC): without it, data written into a fallocated range still shows as an unwritten
  * extent while it sits in the page cache. Unwritten extents are holes (ext4's SEEK_DATA skips them once
  * nothing is cached); every other extent, delalloc, inline or not, is data. Where the map cannot be had
