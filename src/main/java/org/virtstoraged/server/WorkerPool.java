@@ -202,6 +202,14 @@ public final class WorkerPool implements Executor {
     }
 
     private Job take(boolean priority) {
+        if (!priority) {
+            // any job will do: the first, without an iterator per job
+            Job job = jobs.pollFirst();
+            if (job != null && job.priority()) {
+                priorityJobs--;
+            }
+            return job;
+        }
         Iterator<Job> it = jobs.iterator();
         while (it.hasNext()) {
             Job job = it.next();

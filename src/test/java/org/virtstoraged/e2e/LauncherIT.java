@@ -106,10 +106,28 @@ class LauncherIT {
         assertEquals("", aotCacheFlag(r), r.stdout());
     }
 
+    @Test
+    void theHeapStartsSmallAndTheAdministratorsOptionsWin() throws Exception {
+        // the JVM's own first heap is 1/64 of the host's memory; the launcher's is 8 MiB (docs/benchmarks.md)
+        CommandResult r = launch(appDir(), "-XX:+PrintFlagsFinal", "--version");
+        assertEquals(String.valueOf(8 << 20), flag(r, "InitialHeapSize"));
+        assertEquals("4", flag(r, "GCTimeRatio"));
+        assertEquals("15000", flag(r, "G1PeriodicGCInterval"));
+        r = launch(appDir(), "-XX:+PrintFlagsFinal -Xms64m -XX:GCTimeRatio=12", "--version");
+        assertEquals(String.valueOf(64 << 20), flag(r, "InitialHeapSize"));
+        assertEquals("12", flag(r, "GCTimeRatio"));
+    }
+
     /** The value of -XX:AOTCache in -XX:+PrintFlagsFinal's table. */
     private static String aotCacheFlag(CommandResult r) {
-        return r.stdout().lines().filter(l -> l.matches("\\s*ccstr AOTCache\\s+=.*")).findFirst()
-                .map(l -> l.replaceFirst("\\s*ccstr AOTCache\\s+=\\s*", "").replaceFirst("\\s*\\{.*", "")).orElseThrow();
+        return flag(r, "AOTCache");
+    }
+
+    /** A flag's value in -XX:+PrintFlagsFinal's table ("" for an empty string). */
+    private static String flag(CommandResult r, String name) {
+        String row = "\\s*\\S+ " + name + "\\s+=";
+        return r.stdout().lines().filter(l -> l.matches(row + ".*")).findFirst()
+                .map(l -> l.replaceFirst(row + "\\s*", "").replaceFirst("\\s*\\{.*", "")).orElseThrow();
     }
 
     private static void copyTree(Path from, Path to, boolean keepTimes) throws IOException {

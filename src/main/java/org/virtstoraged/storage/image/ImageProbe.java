@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import org.virtstoraged.storage.model.VolumeFeature;
@@ -19,6 +18,8 @@ import org.virtstoraged.storage.model.VolumeFeature;
 public final class ImageProbe {
     /** VIR_STORAGE_MAX_HEADER: how much of a file libvirt reads to probe it. */
     public static final int MAX_HEADER = 0x8200;
+
+    private static final ThreadLocal<byte[]> HEADER = ThreadLocal.withInitial(() -> new byte[MAX_HEADER]);
 
     private ImageProbe() {
     }
@@ -104,15 +105,18 @@ public final class ImageProbe {
         return b.build();
     }
 
+    /**
+     * Reads the header into this thread's buffer: a refresh probes every file of a pool, and a new 33 KiB array
+     * per file was most of what a refresh allocated. The buffer is only read until probe() returns.
+     */
     private static HeaderBuffer readHeader(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer bb = ByteBuffer.allocate(MAX_HEADER);
+            byte[] header = HEADER.get();
+            ByteBuffer bb = ByteBuffer.wrap(header);
             while (bb.hasRemaining() && ch.read(bb) > 0) {
                 // read until the header is full or the file ends
             }
-            // a full header (most volumes are larger than it) is used as read: no second copy per file
-            byte[] read = bb.array();
-            return new HeaderBuffer(bb.position() == read.length ? read : Arrays.copyOf(read, bb.position()));
+            return new HeaderBuffer(header, bb.position());
         }
     }
 

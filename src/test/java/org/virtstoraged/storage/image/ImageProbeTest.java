@@ -44,6 +44,17 @@ class ImageProbeTest {
     }
 
     @Test
+    void aShortFileAfterAFullHeaderShowsOnlyItsOwnBytes() throws IOException {
+        // the probe reuses its header buffer: the bytes a qcow2 header left there must not make the next,
+        // shorter file (qcow's magic and nothing else) a qcow2 of some version and size
+        assertEquals("qcow2", ImageProbe.probe(qemuImg("a.qcow2", "-f", "qcow2", "10M")).format());
+        Path stub = Files.write(dir.resolve("stub.img"), new byte[] {'Q', 'F', 'I', (byte) 0xfb});
+        ImageInfo info = ImageProbe.probe(stub);
+        assertEquals("raw", info.format());
+        assertEquals(0, info.virtualSize());
+    }
+
+    @Test
     void qcow2Compat010HasNoFeatures() throws IOException {
         Path f = qemuImg("a.qcow2", "-f", "qcow2", "-o", "compat=0.10", "10M");
         ImageInfo info = ImageProbe.probe(f);
