@@ -113,6 +113,7 @@ class LauncherIT {
         assertEquals(String.valueOf(8 << 20), flag(r, "InitialHeapSize"));
         assertEquals("4", flag(r, "GCTimeRatio"));
         assertEquals("15000", flag(r, "G1PeriodicGCInterval"));
+        assertEquals("2000", flag(r, "TrimNativeHeapInterval"));
         r = launch(appDir(), "-XX:+PrintFlagsFinal -Xms64m -XX:GCTimeRatio=12", "--version");
         assertEquals(String.valueOf(64 << 20), flag(r, "InitialHeapSize"));
         assertEquals("12", flag(r, "GCTimeRatio"));
