@@ -33,7 +33,9 @@ final class LibxmlMessages {
             rule("Attribute \"([^\"]+)\" was already specified for element \"[^\"]+\"\\.",
                     m -> "Attribute " + m.group(1) + " redefined", 1),
             rule("The content of elements must consist of well-formed character data or markup\\.",
-                    m -> "StartTag: invalid element name", 0));
+                    m -> "StartTag: invalid element name", 0),
+            rule("The entity \"([^\"]+)\" was referenced, but not declared\\.",
+                    m -> "Entity '" + m.group(1) + "' not defined", 0));
 
     private LibxmlMessages() {
     }
