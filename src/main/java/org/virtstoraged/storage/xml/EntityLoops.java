@@ -19,8 +19,8 @@ final class EntityLoops {
     /** Java: Recursive entity reference "a". (Reference path: a -> b -> a), */
     private static final Pattern RECURSIVE = Pattern.compile(
             "(?s).*Recursive entity reference \"([^\"]+)\"\\. \\(Reference path: ([^)]*)\\).*");
-    /** Java's limit messages (entity expansions, entity sizes): JAXP00010001, JAXP00010003, JAXP00010004. */
-    private static final Pattern LIMIT = Pattern.compile("(?s).*JAXP0001000[1-4]:.*");
+    /** Java's entity limits: expansions (JAXP00010001), one entity's size (…03), all entities' size (…04). */
+    private static final Pattern LIMIT = Pattern.compile("(?s).*JAXP0001000[134]:.*");
 
     private EntityLoops() {
     }

@@ -20,9 +20,9 @@ import org.virtstoraged.error.VirException;
 
 /**
  * Reads a client's XML document into JAXB-bound classes, the way libvirt's virXMLParse() does: a DOCTYPE
- * and internal entities are accepted, nothing external is ever loaded, no network; a document that is not well formed is reported as VIR_ERR_XML_DETAIL
- * "URL:LINE: MESSAGE" followed by the offending line and a pointer under the column; a wrong root element
- * as "expecting root element of '%s', not '%s'".
+ * and internal entities are accepted, nothing external is ever loaded, no network; a document that is not
+ * well formed is reported as VIR_ERR_XML_DETAIL "URL:LINE: MESSAGE" followed by the offending line and a
+ * pointer under the column; a wrong root element as "expecting root element of '%s', not '%s'".
  */
 public final class XmlInput {
     private static final Map<Class<?>, JAXBContext> CONTEXTS = new ConcurrentHashMap<>();
