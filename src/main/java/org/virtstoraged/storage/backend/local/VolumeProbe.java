@@ -1,6 +1,7 @@
 package org.virtstoraged.storage.backend.local;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -77,7 +78,10 @@ public final class VolumeProbe {
         return v;
     }
 
-    /** The backing file as libvirt names it (relative to the image's directory) with its probed format and owner. */
+    /**
+     * The backing file as libvirt names it (relative to the image's directory) with its probed format, and
+     * its owner, mode and times when {@link #backingFileStat} takes them over; otherwise none are known.
+     */
     private VolumeBackingStore backingStore(Path image, String raw, Optional<String> headerFormat) {
         String resolved = BackingStorePath.resolve(image, raw);
         if (!BackingStorePath.isLocal(raw)) {
@@ -93,14 +97,27 @@ public final class VolumeProbe {
                 format = "raw";
             }
         }
-        Optional<FileStat> st = FileStat.of(backing);
+        Optional<FileStat> st = backingFileStat(backing);
         return new VolumeBackingStore(resolved, format, st.map(FileStat::permissions).orElse(null),
                 st.map(FileStat::timestamps).orElse(null));
     }
 
     /**
+     * What libvirt reads of a backing file (storageBackendUpdateVolTargetInfo with
+     * VIR_STORAGE_VOL_OPEN_DEFAULT): the stat of a regular file or block device it can open. Anything else
+     * (/dev/null, a directory, a file missing or unreadable) is skipped, and the backing store keeps what it
+     * had: a new volume the permissions of its definition, a probed one none.
+     */
+    static Optional<FileStat> backingFileStat(Path path) {
+        return FileStat.of(path)
+                .filter(st -> st.kind() == FileStat.Kind.REGULAR || st.kind() == FileStat.Kind.BLOCK)
+                .filter(st -> Files.isReadable(path));
+    }
+
+    /**
      * refreshVol (virStorageBackendUpdateVolInfo): sizes, owner, mode and times from disk; capacity from
-     * the header of the volume's known format; the backing file's owner and mode when it is there.
+     * the header of the volume's known format; the backing file's owner, mode and times when
+     * {@link #backingFileStat} takes them over.
      */
     public VolumeDefinition update(VolumeDefinition vol) {
         Path path = Path.of(vol.targetPath().orElseThrow());
@@ -120,7 +137,7 @@ public final class VolumeProbe {
         }
         Optional<VolumeBackingStore> backing = v.backingStore();
         if (backing.isPresent() && backing.get().path() != null) {
-            Optional<FileStat> bst = FileStat.of(Path.of(backing.get().path()));
+            Optional<FileStat> bst = backingFileStat(Path.of(backing.get().path()));
             if (bst.isPresent()) {
                 VolumeBackingStore b = backing.get();
                 v = v.withBackingStore(new VolumeBackingStore(b.path(), b.format(), bst.get().permissions(),
