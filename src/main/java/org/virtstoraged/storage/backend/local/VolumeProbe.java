@@ -8,6 +8,8 @@ import org.jboss.logging.Logger;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
+import org.virtstoraged.os.ErrnoException;
+import org.virtstoraged.os.Fd;
 import org.virtstoraged.storage.SystemErrors;
 import org.virtstoraged.storage.image.BackingStorePath;
 import org.virtstoraged.storage.image.ImageInfo;
@@ -30,7 +32,7 @@ public final class VolumeProbe {
 
     /**
      * virStorageBackendRefreshVolTargetUpdate on a directory entry: empty for what a pool does not list
-     * (FIFOs, sockets, character devices, dangling links, files that vanished).
+     * (FIFOs, sockets, character devices, dangling links, files that vanished or that the daemon may not read).
      */
     public Optional<VolumeDefinition> discover(VolumeDefinition vol, Optional<FileStat> stat) {
         if (stat.isEmpty()) {
@@ -44,6 +46,13 @@ public final class VolumeProbe {
                 break;
             default:
                 return Optional.empty();
+        }
+        // virStorageBackendVolOpen with VIR_STORAGE_VOL_OPEN_NOERROR: a file the daemon may not open is
+        // left out of the pool, not an error that would stop it
+        Path path = Path.of(vol.targetPath().orElseThrow());
+        if (!Files.isReadable(path)) {
+            LOG.warnf("ignoring permission error for '%s'", path);
+            return Optional.empty();
         }
         return Optional.of(probe(vol, st));
     }
@@ -123,6 +132,7 @@ public final class VolumeProbe {
         Path path = Path.of(vol.targetPath().orElseThrow());
         FileStat st = FileStat.of(path).orElseThrow(() -> VirException.of(ErrorCode.NO_STORAGE_VOL,
                 ErrorDomain.STORAGE, "no storage vol with matching path '%s'", path));
+        requireOpenable(path);
         VolumeDefinition v = withStat(vol, st);
         if ((v.type() == VolumeType.FILE || v.type() == VolumeType.BLOCK) && v.targetFormat() != null
                 && st.kind() != FileStat.Kind.DIRECTORY && !"raw".equals(v.targetFormat())) {
@@ -145,6 +155,18 @@ public final class VolumeProbe {
             }
         }
         return v;
+    }
+
+    /**
+     * virStorageBackendVolOpen: libvirt reads a volume through a descriptor, so one the daemon may not open
+     * (an unprivileged daemon's file of mode 0, say) cannot be refreshed, even where stat would do.
+     */
+    private static void requireOpenable(Path path) {
+        try (Fd fd = Fd.open(path, Fd.O_RDONLY | Fd.O_NONBLOCK)) {
+            // opening is the check
+        } catch (ErrnoException e) {
+            throw SystemErrors.of(e, "cannot open volume '%s'", path);
+        }
     }
 
     /** virStorageSourceUpdateBackingSizes + the owner, mode and times of virStorageBackendUpdateVolTargetInfoFD. */
