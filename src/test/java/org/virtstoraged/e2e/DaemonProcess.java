@@ -38,6 +38,30 @@ final class DaemonProcess implements AutoCloseable {
         return d;
     }
 
+    /**
+     * Set by {@link #asUser}: "uid:gid" the session daemon runs as (setpriv), as an unprivileged user's
+     * would, e.g. to meet the files it cannot open or chown.
+     */
+    private String userIds;
+
+    /** A session daemon run as {@code user}; its home (whose parent the user must be able to enter) is handed to it. */
+    static DaemonProcess asUser(Path home, String user) throws Exception {
+        HostTools.require("setpriv", "util-linux");
+        DaemonProcess d = new DaemonProcess(home);
+        d.userIds = userIds(user);
+        return d;
+    }
+
+    /** "uid:gid" of a user, from id(1). */
+    static String userIds(String user) throws Exception {
+        CommandResult uid = Commands.run(List.of("id", "-u", user), Map.of(), null, 10);
+        CommandResult gid = Commands.run(List.of("id", "-g", user), Map.of(), null, 10);
+        if (uid.exitCode() != 0 || gid.exitCode() != 0) {
+            throw new AssertionError("no user " + user + " on this host: " + uid.stderr() + gid.stderr());
+        }
+        return uid.stdout().strip() + ":" + gid.stdout().strip();
+    }
+
     DaemonProcess(Path home) throws IOException {
         this.home = home;
         Files.createDirectories(runtimeDir());
@@ -112,6 +136,10 @@ final class DaemonProcess implements AutoCloseable {
                     "for d in " + String.join(" ", NAMESPACE_TMPFS) + "; do mkdir -p \"$d\" && "
                             + "mount -t tmpfs tmpfs \"$d\" || exit 1; done; exec \"$@\"", "sh"));
         }
+        if (userIds != null) {
+            String[] ids = userIds.split(":");
+            argv.addAll(List.of("setpriv", "--reuid=" + ids[0], "--regid=" + ids[1], "--clear-groups", "--"));
+        }
         argv.addAll(List.of(javaBinary(), "-jar", jar()));
         argv.addAll(List.of(args));
         return argv;
@@ -128,6 +156,12 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts the daemon in the foreground and waits until its socket accepts connections. */
     DaemonProcess start(String... args) throws Exception {
+        if (userIds != null) {
+            CommandResult chown = Commands.run(List.of("chown", "-R", userIds, home.toString()), Map.of(), null, 30);
+            if (chown.exitCode() != 0) {
+                throw new AssertionError("cannot hand " + home + " to " + userIds + ": " + chown);
+            }
+        }
         ProcessBuilder pb = new ProcessBuilder(command(args)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env());

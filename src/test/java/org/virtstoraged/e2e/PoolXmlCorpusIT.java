@@ -123,7 +123,7 @@ class PoolXmlCorpusIT {
     }
 
     /** libvirt 9.0.0's source directory, or the test is skipped with the reason. */
-    private static Path libvirtSource() throws Exception {
+    static Path libvirtSource() throws Exception {
         String given = System.getProperty("libvirt.source", System.getenv("LIBVIRT_SOURCE"));
         if (given != null && !given.isBlank()) {
             Path dir = Path.of(given);

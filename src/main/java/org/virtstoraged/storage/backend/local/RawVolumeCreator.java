@@ -44,6 +44,7 @@ final class RawVolumeCreator {
                 NocowFlag.disableCow(path);
             }
             fill(path, vol, input, reflink);
+            giveMode(path, vol.targetPermissions());
         } catch (RuntimeException e) {
             try {
                 Files.deleteIfExists(path);
@@ -54,22 +55,22 @@ final class RawVolumeCreator {
         }
     }
 
-    /** virFileOpenAs(O_CREAT|O_EXCL, FORCE_MODE|FORCE_OWNER): unset ids mean the daemon's own. */
+    /**
+     * virFileOpenAs(O_CREAT|O_EXCL, FORCE_OWNER): unset ids mean the daemon's own. The file is made 0600
+     * and gets its mode ({@link #giveMode}) once filled: libvirt fills it through the descriptor that created
+     * it, we open it again by name, which a mode such as 0 would refuse to an unprivileged daemon.
+     */
     private static void createOwned(Path path, Permissions perms) {
-        int mode = perms.mode() == -1 ? DEFAULT_MODE : perms.mode();
         long uid = perms.owner() == -1 ? ProcessIdentity.effectiveUid() : perms.owner();
         long gid = perms.group() == -1 ? ProcessIdentity.effectiveGid() : perms.group();
         try {
-            Files.createFile(path, PosixFilePermissions.asFileAttribute(FileAttributes.permissions(mode)));
+            Files.createFile(path, PosixFilePermissions.asFileAttribute(FileAttributes.permissions(DEFAULT_MODE)));
         } catch (IOException e) {
             throw SystemErrors.of(e, "Failed to create file '%s'", path);
         }
         try {
             if (FileAttributes.uid(path) != uid || FileAttributes.gid(path) != gid) {
                 FileAttributes.chown(path, uid, gid);
-            }
-            if ((FileAttributes.mode(path) & 0777) != (mode & 0777)) {
-                FileAttributes.chmod(path, mode);
             }
         } catch (IOException e) {
             // libvirt's final report for any failure inside virFileOpenAs is this one
@@ -78,6 +79,19 @@ final class RawVolumeCreator {
             } catch (IOException ignored) {
                 // keep the original error
             }
+            throw SystemErrors.of(e, "Failed to create file '%s'", path);
+        }
+    }
+
+    /** virFileOpenAs's FORCE_MODE: the volume's mode, 0600 when none was given. */
+    private static void giveMode(Path path, Permissions perms) {
+        int mode = perms.mode() == -1 ? DEFAULT_MODE : perms.mode();
+        try {
+            if ((FileAttributes.mode(path) & 0777) != (mode & 0777)) {
+                FileAttributes.chmod(path, mode);
+            }
+        } catch (IOException e) {
+            // libvirt reports any failure inside virFileOpenAs this way
             throw SystemErrors.of(e, "Failed to create file '%s'", path);
         }
     }

@@ -1,12 +1,15 @@
 package org.virtstoraged.storage.backend.local;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
+import org.virtstoraged.os.ErrnoException;
+import org.virtstoraged.os.Fd;
 import org.virtstoraged.storage.SystemErrors;
 import org.virtstoraged.storage.image.BackingStorePath;
 import org.virtstoraged.storage.image.ImageInfo;
@@ -29,7 +32,7 @@ public final class VolumeProbe {
 
     /**
      * virStorageBackendRefreshVolTargetUpdate on a directory entry: empty for what a pool does not list
-     * (FIFOs, sockets, character devices, dangling links, files that vanished).
+     * (FIFOs, sockets, character devices, dangling links, files that vanished or that the daemon may not read).
      */
     public Optional<VolumeDefinition> discover(VolumeDefinition vol, Optional<FileStat> stat) {
         if (stat.isEmpty()) {
@@ -43,6 +46,13 @@ public final class VolumeProbe {
                 break;
             default:
                 return Optional.empty();
+        }
+        // virStorageBackendVolOpen with VIR_STORAGE_VOL_OPEN_NOERROR: a file the daemon may not open is
+        // left out of the pool, not an error that would stop it
+        Path path = Path.of(vol.targetPath().orElseThrow());
+        if (!Files.isReadable(path)) {
+            LOG.warnf("ignoring permission error for '%s'", path);
+            return Optional.empty();
         }
         return Optional.of(probe(vol, st));
     }
@@ -77,7 +87,10 @@ public final class VolumeProbe {
         return v;
     }
 
-    /** The backing file as libvirt names it (relative to the image's directory) with its probed format and owner. */
+    /**
+     * The backing file as libvirt names it (relative to the image's directory) with its probed format, and
+     * its owner, mode and times when {@link #backingFileStat} takes them over; otherwise none are known.
+     */
     private VolumeBackingStore backingStore(Path image, String raw, Optional<String> headerFormat) {
         String resolved = BackingStorePath.resolve(image, raw);
         if (!BackingStorePath.isLocal(raw)) {
@@ -93,19 +106,33 @@ public final class VolumeProbe {
                 format = "raw";
             }
         }
-        Optional<FileStat> st = FileStat.of(backing);
+        Optional<FileStat> st = backingFileStat(backing);
         return new VolumeBackingStore(resolved, format, st.map(FileStat::permissions).orElse(null),
                 st.map(FileStat::timestamps).orElse(null));
     }
 
     /**
+     * What libvirt reads of a backing file (storageBackendUpdateVolTargetInfo with
+     * VIR_STORAGE_VOL_OPEN_DEFAULT): the stat of a regular file or block device it can open. Anything else
+     * (/dev/null, a directory, a file missing or unreadable) is skipped, and the backing store keeps what it
+     * had: a new volume the permissions of its definition, a probed one none.
+     */
+    static Optional<FileStat> backingFileStat(Path path) {
+        return FileStat.of(path)
+                .filter(st -> st.kind() == FileStat.Kind.REGULAR || st.kind() == FileStat.Kind.BLOCK)
+                .filter(st -> Files.isReadable(path));
+    }
+
+    /**
      * refreshVol (virStorageBackendUpdateVolInfo): sizes, owner, mode and times from disk; capacity from
-     * the header of the volume's known format; the backing file's owner and mode when it is there.
+     * the header of the volume's known format; the backing file's owner, mode and times when
+     * {@link #backingFileStat} takes them over.
      */
     public VolumeDefinition update(VolumeDefinition vol) {
         Path path = Path.of(vol.targetPath().orElseThrow());
         FileStat st = FileStat.of(path).orElseThrow(() -> VirException.of(ErrorCode.NO_STORAGE_VOL,
                 ErrorDomain.STORAGE, "no storage vol with matching path '%s'", path));
+        requireOpenable(path);
         VolumeDefinition v = withStat(vol, st);
         if ((v.type() == VolumeType.FILE || v.type() == VolumeType.BLOCK) && v.targetFormat() != null
                 && st.kind() != FileStat.Kind.DIRECTORY && !"raw".equals(v.targetFormat())) {
@@ -120,7 +147,7 @@ public final class VolumeProbe {
         }
         Optional<VolumeBackingStore> backing = v.backingStore();
         if (backing.isPresent() && backing.get().path() != null) {
-            Optional<FileStat> bst = FileStat.of(Path.of(backing.get().path()));
+            Optional<FileStat> bst = backingFileStat(Path.of(backing.get().path()));
             if (bst.isPresent()) {
                 VolumeBackingStore b = backing.get();
                 v = v.withBackingStore(new VolumeBackingStore(b.path(), b.format(), bst.get().permissions(),
@@ -128,6 +155,18 @@ public final class VolumeProbe {
             }
         }
         return v;
+    }
+
+    /**
+     * virStorageBackendVolOpen: libvirt reads a volume through a descriptor, so one the daemon may not open
+     * (an unprivileged daemon's file of mode 0, say) cannot be refreshed, even where stat would do.
+     */
+    private static void requireOpenable(Path path) {
+        try (Fd fd = Fd.open(path, Fd.O_RDONLY | Fd.O_NONBLOCK)) {
+            // opening is the check
+        } catch (ErrnoException e) {
+            throw SystemErrors.of(e, "cannot open volume '%s'", path);
+        }
     }
 
     /** virStorageSourceUpdateBackingSizes + the owner, mode and times of virStorageBackendUpdateVolTargetInfoFD. */

@@ -236,6 +236,8 @@ class LocalVolumeBuilderTest {
         VirException e = assertThrows(VirException.class,
                 () -> builder.build(vol("l.img", "raw", MIB, 0).withEncryption(enc), 0));
         assertEquals(ErrorCode.NO_SECRET, e.code());
+        // the secret driver's error (VIR_FROM_SECRET), passed on by the storage call
+        assertEquals(org.virtstoraged.error.ErrorDomain.SECRET.number(), e.domain());
         assertEquals("Secret not found: no secret with matching usage 'vol'", e.getMessage());
         assertFalse(Files.exists(pool.resolve("l.img")));
     }
