@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds libvirt 9.0's modular daemons virtproxyd and virtstoraged, with the modules virtstoraged loads
-# for a directory pool (libvirt_driver_storage.so, libvirt_storage_backend_fs.so), from Debian 12's
+# Builds libvirt 9.0's modular daemons virtproxyd, virtstoraged and virtsecretd, with the modules
+# virtstoraged loads for a directory pool (libvirt_driver_storage.so, libvirt_storage_backend_fs.so) and
+# the one virtsecretd loads (libvirt_driver_secret.so), from Debian 12's
 # libvirt source package with Debian's patches applied. Debian 12 itself ships only the monolithic
 # libvirtd; the end-to-end tests use these as the reference behind libvirt's own proxy (ProxiedStorageIT).
 #
@@ -9,9 +10,10 @@
 # Idempotent: when everything is already built it only prints the paths. The last lines of stdout are
 # KEY=VALUE:
 #   BUILD=<meson build dir>  VIRTPROXYD=<BUILD>/src/virtproxyd  VIRTSTORAGED=<BUILD>/src/virtstoraged
+#   VIRTSECRETD=<BUILD>/src/virtsecretd
 # Run the daemons by these absolute paths: a program started from inside the build dir loads its driver
 # modules from the build tree (libvirt's build-dir override), and meson's build RPATH finds the build's
-# libvirt.so. They are configured like Debian's packages (prefix /usr, /etc, /var, runstatedir /run), so
+# libvirt.so. virtsecretd is the secret daemon our secret client talks to (SecretClientIT). They are configured like Debian's packages (prefix /usr, /etc, /var, runstatedir /run), so
 # in system mode they use /run/libvirt/*-sock, /etc/libvirt and /var/lib/libvirt like an installed
 # libvirt: run them in a private mount namespace with tmpfs over those directories.
 #
@@ -30,7 +32,8 @@ mkdir -p "$cache_arg" 2>/dev/null || fail "cannot create the cache directory $ca
 CACHE=$(readlink -f "$cache_arg")
 SRC=$CACHE/src
 BUILD=$CACHE/build
-TARGETS=(src/virtproxyd src/virtstoraged src/libvirt_driver_storage.so src/libvirt_storage_backend_fs.so)
+TARGETS=(src/virtproxyd src/virtstoraged src/libvirt_driver_storage.so src/libvirt_storage_backend_fs.so
+         src/virtsecretd src/libvirt_driver_secret.so)
 
 # Debian's own configuration of the install directories (debhelper's meson defaults + debian/rules),
 # then every meson feature off except the remote driver, the daemons and the directory and filesystem
@@ -43,6 +46,7 @@ report() {
   echo "BUILD=$BUILD"
   echo "VIRTPROXYD=$BUILD/src/virtproxyd"
   echo "VIRTSTORAGED=$BUILD/src/virtstoraged"
+  echo "VIRTSECRETD=$BUILD/src/virtsecretd"
 }
 meson_options() {  # the meson command-line options, from the unpacked source's meson_options.txt
   local o

@@ -1,6 +1,5 @@
 package org.virtstoraged.dispatch;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.UUID;
 import org.virtstoraged.rpc.xdr.XdrDecoder;
@@ -17,13 +16,11 @@ final class StorageCodec {
     }
 
     static UUID readUuid(XdrDecoder in) {
-        ByteBuffer b = ByteBuffer.wrap(in.readFixedOpaque(16));
-        return new UUID(b.getLong(), b.getLong());
+        return in.readUuid();
     }
 
     static XdrEncoder writeUuid(XdrEncoder out, UUID uuid) {
-        return out.writeFixedOpaque(ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
-                .putLong(uuid.getLeastSignificantBits()).array());
+        return out.writeUuid(uuid);
     }
 
     static PoolRef readPool(XdrDecoder in) {

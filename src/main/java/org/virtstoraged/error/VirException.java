@@ -1,5 +1,7 @@
 package org.virtstoraged.error;
 
+import java.util.Arrays;
+
 /**
  * An error as libvirt reports it to a client: code, domain, the composed message, and the extra
  * fields of remote_error (str1..str2, int1..int2) filled the way libvirt's reporting macro would.
@@ -7,6 +9,7 @@ package org.virtstoraged.error;
  */
 public class VirException extends RuntimeException {
     private final ErrorCode code;
+    private final int codeNumber;
     private final int domain;
     private final String detail;
     private final String str1;
@@ -28,8 +31,14 @@ public class VirException extends RuntimeException {
 
     private VirException(ErrorCode code, int domain, String detail, String message, String str1, String str2,
             int int1, int int2) {
+        this(code, code.number(), domain, detail, message, str1, str2, int1, int2);
+    }
+
+    private VirException(ErrorCode code, int codeNumber, int domain, String detail, String message, String str1,
+            String str2, int int1, int int2) {
         super(message);
         this.code = code;
+        this.codeNumber = codeNumber;
         this.domain = domain;
         this.detail = detail;
         this.str1 = str1;
@@ -65,8 +74,25 @@ public class VirException extends RuntimeException {
                 String.format("unsupported flags (0x%x) in function %s", Integer.toUnsignedLong(unsupported), function));
     }
 
+    /**
+     * An error another libvirt daemon sent us (remote_error), kept as it came: its code may be one this
+     * enum does not list, so {@link #code()} is null then and {@link #codeNumber()} still carries it.
+     */
+    public static VirException relayed(int codeNumber, int domain, String message, String str1, String str2,
+            int int1, int int2) {
+        ErrorCode known = Arrays.stream(ErrorCode.values()).filter(c -> c.number() == codeNumber)
+                .findFirst().orElse(null);
+        return new VirException(known, codeNumber, domain, null, message, str1, str2, int1, int2);
+    }
+
+    /** The code, or null for a relayed error whose number this enum does not list. */
     public ErrorCode code() {
         return code;
+    }
+
+    /** virErrorNumber as sent on the wire. */
+    public int codeNumber() {
+        return codeNumber;
     }
 
     public int domain() {

@@ -10,10 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProxiedStorageIT {
     private static final Path SCENARIO = Path.of("src/test/resources/e2e/proxy/scenario.sh");
-    private static final Path MODULAR_BUILD = Path.of("src/test/scripts/libvirt-modular.sh");
     private static final long SCENARIO_TIMEOUT_SECONDS = 600;
 
     @TempDir
@@ -62,7 +59,7 @@ class ProxiedStorageIT {
         HostTools.require("python3", "python3");
         HostTools.virsh();
         String jar = Path.of(DaemonProcess.jar()).toAbsolutePath().toString();
-        Map<String, String> daemons = buildModularDaemons();
+        Map<String, String> daemons = ModularLibvirt.build("VIRTPROXYD", "VIRTSTORAGED");
 
         Map<String, String> env = new HashMap<>();
         env.put("VIRTPROXYD", daemons.get("VIRTPROXYD"));
@@ -100,7 +97,7 @@ class ProxiedStorageIT {
 
     /** route.txt of scenario.sh: what virtproxyd's and the storage daemon's debug logs say. */
     private static void assertServedBehindProxy(Path run, String storageSocket) throws IOException {
-        Map<String, String> route = keyValues(Files.readString(run.resolve("route.txt")));
+        Map<String, String> route = ModularLibvirt.keyValues(Files.readString(run.resolve("route.txt")));
         String logs = "\nvirtproxyd: " + run.resolve("virtproxyd.log") + "\nstorage daemon: " + run.resolve("storage.log");
         assertEquals(storageSocket, route.get("proxy_socket"),
                 run.getFileName() + ": virtproxyd did not connect (only) to the storage daemon's socket" + logs);
@@ -108,24 +105,6 @@ class ProxiedStorageIT {
         assertTrue(forwarded > 0, run.getFileName() + ": virtproxyd forwarded no identity" + logs);
         assertEquals(forwarded, Integer.parseInt(route.get("storage_clients")),
                 run.getFileName() + ": the storage daemon did not serve every connection virtproxyd opened" + logs);
-    }
-
-    /** src/test/scripts/libvirt-modular.sh: KEY=VALUE lines (BUILD, VIRTPROXYD, VIRTSTORAGED) on success. */
-    private static Map<String, String> buildModularDaemons() throws Exception {
-        List<String> argv = new ArrayList<>(List.of("bash", MODULAR_BUILD.toString()));
-        Optional.ofNullable(System.getenv("LIBVIRT_MODULAR_CACHE")).filter(s -> !s.isEmpty()).ifPresent(argv::add);
-        CommandResult r = Commands.run(argv, Map.of(), null, 1800);
-        if (r.exitCode() != 0) {
-            fail("cannot build libvirt 9.0's virtproxyd and virtstoraged with " + MODULAR_BUILD + ":\n" + r.stderr());
-        }
-        Map<String, String> kv = keyValues(r.stdout());
-        for (String key : List.of("VIRTPROXYD", "VIRTSTORAGED")) {
-            String path = kv.get(key);
-            if (path == null || !Files.isExecutable(Path.of(path))) {
-                fail(MODULAR_BUILD + " printed no executable " + key + ":\n" + r);
-            }
-        }
-        return kv;
     }
 
     /**
@@ -169,7 +148,7 @@ class ProxiedStorageIT {
         if (!Files.exists(pids)) {
             return;
         }
-        for (String pid : keyValues(Files.readString(pids)).values()) {
+        for (String pid : ModularLibvirt.keyValues(Files.readString(pids)).values()) {
             ProcessHandle.of(Long.parseLong(pid.trim()))
                     .filter(h -> h.info().command().map(c -> c.endsWith("/java") || c.endsWith("/virtstoraged")
                             || c.endsWith("/virtproxyd")).orElse(false))
@@ -178,17 +157,6 @@ class ProxiedStorageIT {
                         h.onExit().orTimeout(30, TimeUnit.SECONDS).join();
                     });
         }
-    }
-
-    private static Map<String, String> keyValues(String text) {
-        Map<String, String> kv = new LinkedHashMap<>();
-        for (String line : text.split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0 && line.substring(0, eq).matches("[A-Za-z_]+")) {
-                kv.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
-        return kv;
     }
 
     private static String tail(Path file, int chars) throws IOException {

@@ -1,11 +1,13 @@
 package org.virtstoraged.rpc.remote;
 
 import org.virtstoraged.error.VirException;
+import org.virtstoraged.rpc.xdr.XdrDecoder;
 import org.virtstoraged.rpc.xdr.XdrEncoder;
 
 /**
- * remote_error / virNetMessageError: the payload of every ERROR reply, at level VIR_ERR_ERROR, with
- * no domain or network object; the other fields come from the {@link VirException}.
+ * remote_error / virNetMessageError: the payload of every ERROR reply. We send it at level VIR_ERR_ERROR,
+ * with no domain or network object, the other fields from the {@link VirException}; we read it from the
+ * daemons we are a client of (the secret daemon).
  */
 public final class RemoteErrorCodec {
     /** VIR_ERR_ERROR in virErrorLevel. */
@@ -16,7 +18,7 @@ public final class RemoteErrorCodec {
 
     public static byte[] encode(VirException e) {
         XdrEncoder out = new XdrEncoder();
-        out.writeInt(e.code().number());
+        out.writeInt(e.codeNumber());
         out.writeInt(e.domain());
         out.writeOptionalString(e.getMessage());
         out.writeInt(LEVEL_ERROR);
@@ -28,5 +30,29 @@ public final class RemoteErrorCodec {
         out.writeInt(e.int2());
         out.writeBool(false); // net
         return out.toByteArray();
+    }
+
+    /** An ERROR reply's payload as the {@link VirException} it reports (the domain and network objects are skipped). */
+    public static VirException decode(XdrDecoder in) {
+        int code = in.readInt();
+        int domain = in.readInt();
+        String message = in.readOptionalString();
+        in.readInt(); // level
+        if (in.readBool()) { // dom: remote_nonnull_domain
+            in.readString();
+            in.readUuid();
+            in.readInt();
+        }
+        String str1 = in.readOptionalString();
+        String str2 = in.readOptionalString();
+        in.readOptionalString(); // str3
+        int int1 = in.readInt();
+        int int2 = in.readInt();
+        if (in.readBool()) { // net: remote_nonnull_network
+            in.readString();
+            in.readUuid();
+        }
+        // libvirt's client shows "unknown error" for an error without a message
+        return VirException.relayed(code, domain, message == null ? "unknown error" : message, str1, str2, int1, int2);
     }
 }

@@ -1,6 +1,8 @@
 package org.virtstoraged.rpc.xdr;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 
 /**
  * Reads XDR from a byte range. Every length is checked against both its declared maximum and the
@@ -88,6 +90,12 @@ public final class XdrDecoder {
     /** libvirt's remote_string: a presence flag, then the string when present; null when absent. */
     public String readOptionalString() {
         return readBool() ? readString() : null;
+    }
+
+    /** libvirt's remote_uuid: 16 raw bytes. */
+    public UUID readUuid() {
+        ByteBuffer b = ByteBuffer.wrap(readFixedOpaque(16));
+        return new UUID(b.getLong(), b.getLong());
     }
 
     /** Reads an array or opaque length and checks it against the declared maximum. */

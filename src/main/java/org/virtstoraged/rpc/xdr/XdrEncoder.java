@@ -1,7 +1,9 @@
 package org.virtstoraged.rpc.xdr;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.UUID;
 
 /** Writes XDR (RFC 4506): big-endian words, every item padded with zeros to a multiple of 4 bytes. */
 public final class XdrEncoder {
@@ -70,6 +72,12 @@ public final class XdrEncoder {
     public XdrEncoder writeOptionalString(String s) {
         writeBool(s != null);
         return s == null ? this : writeString(s);
+    }
+
+    /** libvirt's remote_uuid: 16 raw bytes. */
+    public XdrEncoder writeUuid(UUID uuid) {
+        return writeFixedOpaque(ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+                .putLong(uuid.getLeastSignificantBits()).array());
     }
 
     private void pad(int itemLength) {

@@ -120,4 +120,42 @@ class RemoteErrorCodecTest {
                 + "00000000";
         assertEquals(expected, HexFormat.of().formatHex(RemoteErrorCodec.encode(e)));
     }
+
+    @Test
+    void decodesWhatItEncodes() {
+        VirException sent = new VirException(ErrorCode.NO_SECRET, ErrorDomain.SECRET, "no secret with matching uuid 'x'");
+        VirException got = RemoteErrorCodec.decode(new XdrDecoder(RemoteErrorCodec.encode(sent)));
+        assertEquals(ErrorCode.NO_SECRET, got.code());
+        assertEquals(66, got.codeNumber());
+        assertEquals(30, got.domain());
+        assertEquals("Secret not found: no secret with matching uuid 'x'", got.getMessage());
+        assertEquals("Secret not found: %s", got.str1());
+        assertEquals("no secret with matching uuid 'x'", got.str2());
+        assertEquals(-1, got.int1());
+    }
+
+    @Test
+    void decodesPastDomainAndNetworkObjectsAndKeepsAnUnknownCode() {
+        // code 1043 is none of ours; dom {name "d", uuid, id 3} and net {name "n", uuid} are present
+        byte[] uuid = new byte[16];
+        byte[] bytes = new org.virtstoraged.rpc.xdr.XdrEncoder().writeInt(1043).writeInt(10).writeOptionalString("boom")
+                .writeInt(2)
+                .writeBool(true).writeString("d").writeFixedOpaque(uuid).writeInt(3)
+                .writeOptionalString("s1").writeOptionalString(null).writeOptionalString("s3").writeInt(4).writeInt(5)
+                .writeBool(true).writeString("n").writeFixedOpaque(uuid)
+                .toByteArray();
+        XdrDecoder in = new XdrDecoder(bytes);
+        VirException got = RemoteErrorCodec.decode(in);
+        assertEquals(0, in.remaining());
+        assertNull(got.code());
+        assertEquals(1043, got.codeNumber());
+        assertEquals(10, got.domain());
+        assertEquals("boom", got.getMessage());
+        assertEquals("s1", got.str1());
+        assertNull(got.str2());
+        assertEquals(4, got.int1());
+        assertEquals(5, got.int2());
+        // relayed on to our own clients unchanged
+        assertEquals(new RemoteError(1043, 10, "boom", 2, "s1", null, null, 4, 5), decode(RemoteErrorCodec.encode(got)));
+    }
 }

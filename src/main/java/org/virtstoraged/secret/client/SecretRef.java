@@ -1,0 +1,14 @@
+package org.virtstoraged.secret.client;
+
+import java.util.UUID;
+
+/**
+ * remote_nonnull_secret: how the secret daemon names a secret, and how we name it back when asking for
+ * its value.
+ *
+ * @param usageType virSecretUsageType (1 volume, 2 ceph, 3 iscsi, 4 tls, 5 vtpm)
+ */
+public record SecretRef(UUID uuid, int usageType, String usageId) {
+    /** VIR_SECRET_USAGE_TYPE_VOLUME: the usage of a LUKS volume's passphrase. */
+    public static final int USAGE_VOLUME = 1;
+}

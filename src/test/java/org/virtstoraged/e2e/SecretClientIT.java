@@ -1,0 +1,182 @@
+package org.virtstoraged.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.virtstoraged.error.VirException;
+import org.virtstoraged.secret.client.SecretClient;
+import org.virtstoraged.secret.client.SecretRef;
+
+/**
+ * Our secret client against libvirt 9.0's own virtsecretd (built by src/test/scripts/libvirt-modular.sh),
+ * started in session mode as nobody with its XDG directories in a temporary directory. Secrets are defined
+ * and set with the real virsh on the same socket; the client must read the values virsh set and report the
+ * errors virsh reports, with libvirt's codes and domains.
+ */
+class SecretClientIT {
+    private static final UUID PUBLIC = UUID.fromString("5e3c1f0a-8b1d-4c1e-9a55-0123456789ab");
+    private static final UUID PRIVATE = UUID.fromString("5e3c1f0a-8b1d-4c1e-9a55-0123456789ac");
+    private static final UUID UNKNOWN = UUID.fromString("5e3c1f0a-8b1d-4c1e-9a55-0123456789ad");
+    private static final String PUBLIC_VOLUME = "/var/lib/libvirt/images/luks.img";
+    private static final byte[] VALUE = "correct horse battery staple".getBytes(StandardCharsets.UTF_8);
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** VIR_FROM_SECRET, VIR_FROM_RPC. */
+    private static final int FROM_SECRET = 30;
+    private static final int FROM_RPC = 7;
+
+    @TempDir
+    static Path dir;
+    private static Path socket;
+    private static Virsh virsh;
+    private static String virtsecretd;
+    private static Process daemon;
+
+    @BeforeAll
+    static void startDaemonAndDefineSecrets() throws Exception {
+        CommandResult id = Commands.run(List.of("id", "-u"), Map.of(), null, 10);
+        assertEquals("0", id.stdout().trim(), "SecretClientIT starts virtsecretd as nobody: run the tests as root");
+        HostTools.require("setpriv", "util-linux");
+        HostTools.virsh();
+        virtsecretd = ModularLibvirt.build("VIRTSECRETD").get("VIRTSECRETD");
+
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (String sub : List.of("run", "config", "cache", "home")) {
+            Files.createDirectories(dir.resolve(sub));
+        }
+        CommandResult chown = Commands.run(List.of("chown", "-R", "nobody:nogroup", dir.toString()), Map.of(), null, 10);
+        assertEquals(0, chown.exitCode(), chown.toString());
+        socket = dir.resolve("run/libvirt/virtsecretd-sock");
+        virsh = new Virsh("secret:///session?socket=" + socket);
+        startDaemon();
+
+        define(PUBLIC, "no", PUBLIC_VOLUME);
+        define(PRIVATE, "yes", "/var/lib/libvirt/images/private.img");
+    }
+
+    @AfterAll
+    static void stopDaemon() throws Exception {
+        if (daemon != null && daemon.isAlive()) {
+            daemon.destroy();
+            if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
+                daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** virtsecretd as nobody, in session mode: its socket is $XDG_RUNTIME_DIR/libvirt/virtsecretd-sock. */
+    private static void startDaemon() throws Exception {
+        daemon = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", "env",
+                "HOME=" + dir.resolve("home"), "XDG_RUNTIME_DIR=" + dir.resolve("run"),
+                "XDG_CONFIG_HOME=" + dir.resolve("config"), "XDG_CACHE_HOME=" + dir.resolve("cache"), virtsecretd)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("virtsecretd.log")
+                        .toFile()))
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.exists(socket)) {
+            if (!daemon.isAlive() || System.nanoTime() > deadline) {
+                fail("virtsecretd did not create " + socket + ":\n" + Files.readString(dir.resolve("virtsecretd.log")));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void define(UUID uuid, String isPrivate, String volume) throws Exception {
+        Path xml = dir.resolve(uuid + ".xml");
+        Files.writeString(xml, "<secret ephemeral='no' private='" + isPrivate + "'><uuid>" + uuid + "</uuid>"
+                + "<usage type='volume'><volume>" + volume + "</volume></usage></secret>\n");
+        CommandResult defined = virsh.run("secret-define", xml.toString());
+        assertEquals(0, defined.exitCode(), defined.toString());
+        CommandResult set = virsh.run("secret-set-value", uuid.toString(), "--base64",
+                Base64.getEncoder().encodeToString(VALUE));
+        assertEquals(0, set.exitCode(), set.toString());
+    }
+
+    private static SecretClient client() {
+        return new SecretClient(socket, "secret:///session", TIMEOUT);
+    }
+
+    /** virsh's last "error: " line for a failing command: the message libvirt's client shows. */
+    private static String virshError(String... args) throws Exception {
+        CommandResult r = virsh.run(args);
+        assertEquals(1, r.exitCode(), r.toString());
+        String[] lines = r.stderr().strip().split("\n");
+        return lines[lines.length - 1].replaceFirst("^error: ", "");
+    }
+
+    @Test
+    void valueByUuidIsWhatVirshSet() throws Exception {
+        assertArrayEquals(VALUE, client().valueByUuid(PUBLIC));
+        CommandResult shown = virsh.run("secret-get-value", PUBLIC.toString());
+        assertEquals(Base64.getEncoder().encodeToString(VALUE), shown.stdout().strip());
+    }
+
+    @Test
+    void valueByUsageIsWhatVirshSet() {
+        assertArrayEquals(VALUE, client().valueByUsage(SecretRef.USAGE_VOLUME, PUBLIC_VOLUME));
+        try (var c = client().open()) {
+            assertEquals(new SecretRef(PUBLIC, SecretRef.USAGE_VOLUME, PUBLIC_VOLUME),
+                    c.lookupByUsage(SecretRef.USAGE_VOLUME, PUBLIC_VOLUME));
+        }
+    }
+
+    @Test
+    void unknownUuidIsLibvirtsSecretNotFound() throws Exception {
+        VirException e = assertThrows(VirException.class, () -> client().valueByUuid(UNKNOWN));
+        assertEquals("Secret not found: no secret with matching uuid '" + UNKNOWN + "'", e.getMessage());
+        assertEquals(virshError("secret-get-value", UNKNOWN.toString()), e.getMessage());
+        assertEquals(66, e.codeNumber());
+        assertEquals(FROM_SECRET, e.domain());
+    }
+
+    @Test
+    void unknownUsageIsLibvirtsSecretNotFound() {
+        VirException e = assertThrows(VirException.class,
+                () -> client().valueByUsage(SecretRef.USAGE_VOLUME, "/no/such.img"));
+        assertEquals("Secret not found: no secret with matching usage '/no/such.img'", e.getMessage());
+        assertEquals(66, e.codeNumber());
+        assertEquals(FROM_SECRET, e.domain());
+    }
+
+    /** A private secret's value is only for the daemon's own elevated identity (a later slice's token). */
+    @Test
+    void privateSecretIsRefusedAsVirshIsRefused() throws Exception {
+        VirException e = assertThrows(VirException.class, () -> client().valueByUuid(PRIVATE));
+        assertEquals("Invalid secret: secret is private", e.getMessage());
+        assertEquals(virshError("secret-get-value", PRIVATE.toString()), e.getMessage());
+        assertEquals(65, e.codeNumber());
+        assertEquals(FROM_SECRET, e.domain());
+    }
+
+    @Test
+    void stoppedDaemonFailsQuicklyAndARestartedOneAnswersAgain() throws Exception {
+        stopDaemon();
+        long t0 = System.nanoTime();
+        VirException e = assertThrows(VirException.class, () -> client().valueByUuid(PUBLIC));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals("Failed to connect socket to '" + socket + "': No such file or directory", e.getMessage());
+        assertEquals(virshError("secret-list"), e.getMessage());
+        assertEquals(38, e.codeNumber());
+        assertEquals(FROM_RPC, e.domain());
+        assertTrue(ms < 3000, "the connect error took " + ms + " ms");
+
+        startDaemon();
+        assertArrayEquals(VALUE, client().valueByUuid(PUBLIC));
+    }
+}
