@@ -179,4 +179,21 @@ class SecretClientIT {
         startDaemon();
         assertArrayEquals(VALUE, client().valueByUuid(PUBLIC));
     }
+
+    /** SIGKILL leaves the socket file behind: connect(2) is refused, at once, as libvirt's client reports it. */
+    @Test
+    void killedDaemonIsRefusedAndARestartedOneAnswersAgain() throws Exception {
+        daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        assertTrue(Files.exists(socket), "a killed virtsecretd leaves " + socket);
+        VirException e = assertThrows(VirException.class, () -> client().valueByUsage(SecretRef.USAGE_VOLUME,
+                PUBLIC_VOLUME));
+        assertEquals("Failed to connect socket to '" + socket + "': Connection refused", e.getMessage());
+        assertEquals(virshError("secret-list"), e.getMessage());
+        assertEquals(38, e.codeNumber());
+        assertEquals(FROM_RPC, e.domain());
+
+        Files.delete(socket); // so that startDaemon waits for the new one
+        startDaemon();
+        assertArrayEquals(VALUE, client().valueByUsage(SecretRef.USAGE_VOLUME, PUBLIC_VOLUME));
+    }
 }
