@@ -1,5 +1,7 @@
 package org.virtstoraged.rpc.remote;
 
+import org.virtstoraged.error.ErrorCode;
+import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.rpc.xdr.XdrDecoder;
 import org.virtstoraged.rpc.xdr.XdrEncoder;
@@ -52,7 +54,12 @@ public final class RemoteErrorCodec {
             in.readString();
             in.readUuid();
         }
-        // libvirt's client shows "unknown error" for an error without a message
-        return VirException.relayed(code, domain, message == null ? "unknown error" : message, str1, str2, int1, int2);
+        // as libvirt's client takes it (virNetClientProgramDispatchError): a daemon without the procedure
+        // answers an RPC error "unknown procedure...", which the caller sees as "not supported"
+        if ((domain == ErrorDomain.REMOTE.number() || domain == ErrorDomain.RPC.number())
+                && code == ErrorCode.RPC.number() && message != null && message.startsWith("unknown procedure")) {
+            code = ErrorCode.NO_SUPPORT.number();
+        }
+        return VirException.relayed(code, domain, message == null ? "Unknown error" : message, str1, str2, int1, int2);
     }
 }

@@ -158,4 +158,16 @@ class RemoteErrorCodecTest {
         // relayed on to our own clients unchanged
         assertEquals(new RemoteError(1043, 10, "boom", 2, "s1", null, null, 4, 5), decode(RemoteErrorCodec.encode(got)));
     }
+
+    @Test
+    void unknownProcedureFromTheDaemonIsNotSupportedAndAMissingMessageIsUnknownError() {
+        VirException unknown = VirException.of(ErrorCode.RPC, ErrorDomain.RPC, "unknown procedure: %d", 9999);
+        VirException got = RemoteErrorCodec.decode(new XdrDecoder(RemoteErrorCodec.encode(unknown)));
+        assertEquals(ErrorCode.NO_SUPPORT, got.code());
+        assertEquals("unknown procedure: 9999", got.getMessage());
+        byte[] noMessage = new org.virtstoraged.rpc.xdr.XdrEncoder().writeInt(1).writeInt(7).writeOptionalString(null)
+                .writeInt(2).writeBool(false).writeOptionalString(null).writeOptionalString(null)
+                .writeOptionalString(null).writeInt(0).writeInt(0).writeBool(false).toByteArray();
+        assertEquals("Unknown error", RemoteErrorCodec.decode(new XdrDecoder(noMessage)).getMessage());
+    }
 }
