@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.secret.client.SecretClient;
+import org.virtstoraged.secret.client.SecretConnection;
 import org.virtstoraged.secret.client.SecretRef;
+import org.virtstoraged.secret.client.SystemIdentity;
+import org.virtstoraged.secret.client.SystemToken;
 
 /**
  * Our secret client against libvirt 9.0's own virtsecretd (built by src/test/scripts/libvirt-modular.sh),
@@ -154,12 +157,40 @@ class SecretClientIT {
         assertEquals(FROM_SECRET, e.domain());
     }
 
-    /** A private secret's value is only for the daemon's own elevated identity (a later slice's token). */
+    /** Without an identity our client is an ordinary client: refused a private value, as virsh is. */
     @Test
-    void privateSecretIsRefusedAsVirshIsRefused() throws Exception {
+    void privateSecretIsRefusedWithoutIdentityAsVirshIsRefused() throws Exception {
         VirException e = assertThrows(VirException.class, () -> client().valueByUuid(PRIVATE));
-        assertEquals("Invalid secret: secret is private", e.getMessage());
+        assertPrivateRefusal(e);
         assertEquals(virshError("secret-get-value", PRIVATE.toString()), e.getMessage());
+    }
+
+    /**
+     * Sharing virtsecretd's runtime directory, our client sends the system token virtsecretd wrote there and
+     * is given the private value virsh is refused.
+     */
+    @Test
+    void privateSecretValueIsGivenToTheSystemIdentity() throws Exception {
+        Path token = SystemToken.path(false, Map.of("XDG_RUNTIME_DIR", dir.resolve("run").toString()));
+        assertTrue(Files.exists(token), "virtsecretd wrote " + token);
+        SecretClient system = new SecretClient(socket, "secret:///session", TIMEOUT, token);
+        assertArrayEquals(VALUE, system.valueByUuid(PRIVATE));
+        assertPrivateRefusal(assertThrows(VirException.class, () -> client().valueByUuid(PRIVATE)));
+        assertEquals("Invalid secret: secret is private", virshError("secret-get-value", PRIVATE.toString()));
+    }
+
+    /** A token that is not virtsecretd's is refused as no token is (virIdentityIsCurrentElevated). */
+    @Test
+    void wrongTokenIsRefusedAsAnOrdinaryClient() {
+        try (SecretConnection c = SecretConnection.open(socket, "secret:///session", TIMEOUT,
+                SystemIdentity.of("0123456789abcdef0123456789abcdef"))) {
+            SecretRef secret = c.lookupByUuid(PRIVATE);
+            assertPrivateRefusal(assertThrows(VirException.class, () -> c.value(secret)));
+        }
+    }
+
+    private static void assertPrivateRefusal(VirException e) {
+        assertEquals("Invalid secret: secret is private", e.getMessage());
         assertEquals(65, e.codeNumber());
         assertEquals(FROM_SECRET, e.domain());
     }

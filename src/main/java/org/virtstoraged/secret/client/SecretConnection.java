@@ -2,7 +2,9 @@ package org.virtstoraged.secret.client;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import org.virtstoraged.admin.TypedParam;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
@@ -27,10 +29,21 @@ public final class SecretConnection implements AutoCloseable {
 
     /** Connects to the socket and opens the URI (secret:///system or secret:///session) on it. */
     public static SecretConnection open(Path socket, String uri, Duration timeout) {
+        return open(socket, uri, timeout, List.of());
+    }
+
+    /**
+     * As {@link #open(Path, String, Duration)}, then CONNECT_SET_IDENTITY with {@code identity} unless it is
+     * empty, as libvirt's daemons pass on the identity they act for (virGetConnectGeneric).
+     */
+    public static SecretConnection open(Path socket, String uri, Duration timeout, List<TypedParam> identity) {
         RpcChannel channel = RpcChannel.connect(socket, timeout);
         try {
             authenticate(channel);
             channel.call(RemoteProgram.CONNECT_OPEN, SecretMessages.connectOpenArgs(uri, 0));
+            if (!identity.isEmpty()) {
+                channel.call(RemoteProgram.CONNECT_SET_IDENTITY, SecretMessages.setIdentityArgs(identity, 0));
+            }
             return new SecretConnection(channel);
         } catch (RuntimeException e) {
             channel.close();

@@ -1,6 +1,8 @@
 package org.virtstoraged.secret.client;
 
+import java.util.List;
 import java.util.UUID;
+import org.virtstoraged.admin.TypedParam;
 import org.virtstoraged.rpc.xdr.XdrDecoder;
 import org.virtstoraged.rpc.xdr.XdrEncoder;
 
@@ -26,6 +28,13 @@ final class SecretMessages {
     /** remote_connect_open_args. */
     static byte[] connectOpenArgs(String uri, int flags) {
         return new XdrEncoder().writeOptionalString(uri).writeInt(flags).toByteArray();
+    }
+
+    /** remote_connect_set_identity_args: remote_typed_param params, flags. */
+    static byte[] setIdentityArgs(List<TypedParam> identity, int flags) {
+        XdrEncoder out = new XdrEncoder();
+        TypedParam.encodeList(out, identity);
+        return out.writeInt(flags).toByteArray();
     }
 
     /** remote_secret_lookup_by_uuid_args. */

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.virtstoraged.admin.TypedParam;
 import org.virtstoraged.rpc.xdr.XdrDecoder;
 import org.virtstoraged.rpc.xdr.XdrEncoder;
 import org.virtstoraged.rpc.xdr.XdrException;
@@ -25,6 +27,18 @@ class SecretMessagesTest {
         // present, length 17, the URI padded to 20 bytes, flags
         assertEquals("00000001" + "00000011" + hex("secret:///session".getBytes()) + "000000" + "00000000",
                 hex(SecretMessages.connectOpenArgs("secret:///session", 0)));
+    }
+
+    @Test
+    void setIdentityIsTypedParamsThenFlags() {
+        List<TypedParam> identity = List.of(new TypedParam("process-id", TypedParam.LLONG, 7L),
+                TypedParam.ofString("system.token", "ab"));
+        // count 2; "process-id" (10, padded to 12), LLONG 3, hyper 7; "system.token" (12), STRING 7, "ab"; flags
+        assertEquals("00000002"
+                + "0000000a" + hex("process-id".getBytes()) + "0000" + "00000003" + "0000000000000007"
+                + "0000000c" + hex("system.token".getBytes()) + "00000007" + "00000002" + hex("ab".getBytes()) + "0000"
+                + "00000000",
+                hex(SecretMessages.setIdentityArgs(identity, 0)));
     }
 
     @Test
