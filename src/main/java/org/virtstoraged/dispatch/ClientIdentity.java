@@ -1,13 +1,11 @@
 package org.virtstoraged.dispatch;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.virtstoraged.admin.TypedParam;
 import org.virtstoraged.error.ErrorDomain;
+import org.virtstoraged.util.UnixAccounts;
 
 /**
  * Who a client acts for (libvirt's virIdentity): by default the peer of its socket; after
@@ -53,24 +51,9 @@ public record ClientIdentity(String userName, Long unixUserId, String groupName,
     static ClientIdentity fromPeer(PeerCredentials peer) {
         Long uid = peer.uid() >= 0 ? (long) peer.uid() : null;
         Long gid = peer.gid() >= 0 ? (long) peer.gid() : null;
-        return new ClientIdentity(uid == null ? null : nameOf(Path.of("/etc/passwd"), peer.uid()).orElse(null), uid,
-                gid == null ? null : nameOf(Path.of("/etc/group"), peer.gid()).orElse(null), gid,
+        return new ClientIdentity(uid == null ? null : UnixAccounts.nameOf(UnixAccounts.PASSWD, uid).orElse(null), uid,
+                gid == null ? null : UnixAccounts.nameOf(UnixAccounts.GROUP, gid).orElse(null), gid,
                 peer.pid() > 0 ? (long) peer.pid() : null, null, null, null, null, null);
-    }
-
-    /** The name of an id in /etc/passwd or /etc/group (name:x:id:...). */
-    static Optional<String> nameOf(Path file, int id) {
-        try {
-            for (String line : Files.readAllLines(file)) {
-                String[] f = line.split(":", -1);
-                if (f.length > 2 && f[2].equals(Integer.toString(id))) {
-                    return Optional.of(f[0]);
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // no name then, as libvirt when the lookup fails
-        }
-        return Optional.empty();
     }
 
     private static String string(List<TypedParam> params, String field) {

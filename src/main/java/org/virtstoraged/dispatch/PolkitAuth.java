@@ -16,6 +16,7 @@ import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.rpc.xdr.XdrDecoder;
 import org.virtstoraged.rpc.xdr.XdrEncoder;
+import org.virtstoraged.util.UnixAccounts;
 
 /**
  * REMOTE_PROC_AUTH_POLKIT, as libvirt's remoteDispatchAuthPolkit: asks polkit on the system D-Bus
@@ -44,7 +45,7 @@ final class PolkitAuth {
             }
             PeerCredentials peer = client.peer();
             String action = client.readOnlySocket() ? "org.libvirt.unix.monitor" : "org.libvirt.unix.manage";
-            long startTime = startTime(peer.pid());
+            long startTime = UnixAccounts.startTime(peer.pid()).orElse(0);
             if (startTime == 0) {
                 LOG.warnf("Failing polkit auth due to missing client (pid=%d) start time", peer.pid());
                 throw VirException.of(ErrorCode.AUTH_FAILED, org.virtstoraged.error.ErrorDomain.RPC, "%s",
@@ -55,17 +56,6 @@ final class PolkitAuth {
             client.markAuthenticated();
             return new XdrEncoder().writeInt(1).toByteArray();
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-    }
-
-    /** Field 22 of /proc/PID/stat (start time in clock ticks since boot), as virProcessGetStartTime. */
-    static long startTime(int pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-            String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(rest[19]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
     }
 
     /** virPolkitCheckAuth: returns when allowed, throws libvirt's error otherwise. */

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.virtstoraged.config.DaemonPaths;
 
 /**
  * Which Unix socket libvirt 9.0's remote driver connects to for secret:///system or secret:///session
@@ -62,17 +63,8 @@ public final class SecretSocket {
         return Path.of(SYSTEM_DIR, name + (readOnly ? "-sock-ro" : "-sock"));
     }
 
-    /**
-     * virGetUserRuntimeDirectory(): GLib's user runtime dir plus "libvirt". GLib falls back to the user
-     * cache dir ($XDG_CACHE_HOME, else ~/.cache) when XDG_RUNTIME_DIR is unset or empty.
-     */
+    /** virGetUserRuntimeDirectory(): GLib's user runtime dir plus "libvirt", as the daemon's own paths have it. */
     static Path userRuntimeDir(Map<String, String> env) {
-        String runtime = env.get("XDG_RUNTIME_DIR");
-        if (runtime == null || runtime.isEmpty()) {
-            String cache = env.get("XDG_CACHE_HOME");
-            runtime = cache != null && !cache.isEmpty() ? cache
-                    : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".cache").toString();
-        }
-        return Path.of(runtime, "libvirt");
+        return new DaemonPaths(false, env, null).runDir();
     }
 }

@@ -1,6 +1,7 @@
 package org.virtstoraged.storage.backend.local;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -47,26 +48,32 @@ public final class VolumeProbe {
             default:
                 return Optional.empty();
         }
-        // virStorageBackendVolOpen with VIR_STORAGE_VOL_OPEN_NOERROR: a file the daemon may not open is
-        // left out of the pool, not an error that would stop it
-        Path path = Path.of(vol.targetPath().orElseThrow());
-        if (!Files.isReadable(path)) {
-            LOG.warnf("ignoring permission error for '%s'", path);
+        try {
+            return Optional.of(probe(vol, st));
+        } catch (NotOpenable e) {
+            // virStorageBackendVolOpen with VIR_STORAGE_VOL_OPEN_NOERROR: a file the daemon may not open is
+            // left out of the pool, not an error that would stop it
+            LOG.warnf("ignoring permission error for '%s'", e.path);
             return Optional.empty();
         }
-        return Optional.of(probe(vol, st));
     }
 
     /** The full probe, on a file known to exist. */
     public VolumeDefinition probe(VolumeDefinition vol, FileStat st) {
         VolumeDefinition v = withStat(vol.withTargetFormat("raw"), st);
+        Path path = Path.of(v.targetPath().orElseThrow());
         if (st.kind() == FileStat.Kind.DIRECTORY) {
+            // libvirt opens a directory volume too; files are opened by the header probe below
+            if (!Files.isReadable(path)) {
+                throw new NotOpenable(path);
+            }
             return v.withTargetFormat("dir").withType(VolumeType.DIR);
         }
-        Path path = Path.of(v.targetPath().orElseThrow());
         ImageInfo info;
         try {
             info = ImageProbe.probe(path);
+        } catch (AccessDeniedException e) {
+            throw new NotOpenable(path);
         } catch (IOException e) {
             throw SystemErrors.of(e, "cannot read header '%s'", path);
         }
@@ -185,5 +192,15 @@ public final class VolumeProbe {
         }
         return vol.withSizes(capacity, allocation).withPhysical(physical).withTargetPermissions(st.permissions())
                 .withTimestamps(st.timestamps());
+    }
+
+    /** A volume the daemon may not open: an error for a single volume, a skipped entry in a refresh. */
+    static final class NotOpenable extends VirException {
+        final transient Path path;
+
+        NotOpenable(Path path) {
+            super(ErrorCode.SYSTEM_ERROR, ErrorDomain.STORAGE, "cannot open volume '" + path + "': Permission denied");
+            this.path = path;
+        }
     }
 }
