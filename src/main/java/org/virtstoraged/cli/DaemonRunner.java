@@ -14,6 +14,7 @@ import org.virtstoraged.admin.LoggingControl;
 import org.virtstoraged.config.ConfigException;
 import org.virtstoraged.config.DaemonConfig;
 import org.virtstoraged.config.DaemonPaths;
+import org.virtstoraged.secret.client.SecretClient;
 import org.virtstoraged.server.ClientSettings;
 import org.virtstoraged.server.DaemonServer;
 import org.virtstoraged.server.SocketRole;
@@ -21,6 +22,8 @@ import org.virtstoraged.server.WorkerPool;
 import org.virtstoraged.storage.StorageDriver;
 import org.virtstoraged.storage.backend.dir.DirPoolBackend;
 import org.virtstoraged.storage.backend.disk.DiskPoolBackend;
+import org.virtstoraged.storage.backend.local.SecretFiles;
+import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.backend.logical.LogicalPoolBackend;
 import org.virtstoraged.storage.backend.fs.FileSystemPoolBackend;
 import org.virtstoraged.storage.command.ProcessCommandRunner;
@@ -35,6 +38,8 @@ import sun.misc.Signal;
  */
 final class DaemonRunner {
     private static final Logger LOG = Logger.getLogger(DaemonRunner.class);
+    /** The bound of reaching the secret daemon and of each of its answers. */
+    private static final java.time.Duration SECRET_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final Vertx vertx;
     private final boolean privileged;
@@ -129,11 +134,15 @@ final class DaemonRunner {
         }
         PidFile driverLock = PidFile.acquire(stateDir.resolve("driver.pid"), ProcessHandle.current().pid());
         shutdown.add(driverLock::close);
+        // volume passphrases come from the secret daemon, as libvirt's storage driver gets them
+        SecretClient secretClient = SecretClient.forDaemon(privileged, SECRET_TIMEOUT);
+        shutdown.add(secretClient::close);
+        SecretFiles secrets = new SecretFiles(stateDir, VolumeSecretStore.of(secretClient));
         return StorageDriver.open(paths.storageConfigDir(), paths.storageAutostartDir(), stateDir,
-                List.of(new DirPoolBackend(new ProcessCommandRunner()),
-                        FileSystemPoolBackend.fs(new ProcessCommandRunner()),
-                        FileSystemPoolBackend.netfs(new ProcessCommandRunner()),
-                        new LogicalPoolBackend(new ProcessCommandRunner()),
+                List.of(new DirPoolBackend(new ProcessCommandRunner(), secrets),
+                        FileSystemPoolBackend.fs(new ProcessCommandRunner(), secrets),
+                        FileSystemPoolBackend.netfs(new ProcessCommandRunner(), secrets),
+                        new LogicalPoolBackend(new ProcessCommandRunner(), secrets),
                         new DiskPoolBackend(new ProcessCommandRunner())));
     }
 

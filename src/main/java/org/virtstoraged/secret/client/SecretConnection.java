@@ -76,6 +76,11 @@ public final class SecretConnection implements AutoCloseable {
         return SecretMessages.getValueReply(channel.call(SECRET_GET_VALUE, SecretMessages.getValueArgs(secret, 0)));
     }
 
+    /** False once a transport failure or a timeout closed the socket. */
+    public boolean isOpen() {
+        return channel.isOpen();
+    }
+
     /** CONNECT_CLOSE when the connection still works (bounded like every call), then the socket closes. */
     @Override
     public synchronized void close() {

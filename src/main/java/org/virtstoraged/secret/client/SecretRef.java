@@ -9,6 +9,14 @@ import java.util.UUID;
  * @param usageType virSecretUsageType (1 volume, 2 ceph, 3 iscsi, 4 tls, 5 vtpm)
  */
 public record SecretRef(UUID uuid, int usageType, String usageId) {
+    /** VIR_SECRET_USAGE_TYPE_NONE: accepted for any use (virSecretGetSecretString). */
+    public static final int USAGE_NONE = 0;
     /** VIR_SECRET_USAGE_TYPE_VOLUME: the usage of a LUKS volume's passphrase. */
     public static final int USAGE_VOLUME = 1;
+    private static final String[] USAGE_NAMES = {"none", "volume", "ceph", "iscsi", "tls", "vtpm"};
+
+    /** virSecretUsageTypeToString. */
+    public static String usageName(int usageType) {
+        return usageType >= 0 && usageType < USAGE_NAMES.length ? USAGE_NAMES[usageType] : null;
+    }
 }

@@ -14,10 +14,10 @@ import org.virtstoraged.config.DaemonPaths;
  * <li>user sockets are {@code <runtime dir>/libvirt/<name>-sock}, with no read-only variant; system sockets
  * are {@code /var/run/libvirt/<name>-sock} or {@code -sock-ro} (libvirt writes LOCALSTATEDIR/run, not
  * /run, so that the path also holds on a remote host).</li>
- * <li>the modular daemon's socket is virtsecretd-sock, libvirtd's is libvirt-sock. Inside a daemon
- * (virtstoraged) the mode is always direct: virtsecretd's socket, whether or not it exists. A plain client
- * (mode auto) takes virtsecretd's socket when it exists, else libvirtd's when that exists, else virtsecretd's
- * (Debian builds with remote_default_mode=direct).</li>
+ * <li>the modular daemon's socket is virtsecretd-sock, libvirtd's is libvirt-sock. A plain client (mode auto)
+ * takes virtsecretd's socket when it exists, else libvirtd's when that exists, else virtsecretd's (Debian
+ * builds with remote_default_mode=direct). Inside libvirt's own daemons the mode is always direct; ours
+ * uses auto, so that it also gets secrets from a host's monolithic libvirtd (a listed difference).</li>
  * </ul>
  */
 public final class SecretSocket {
@@ -49,11 +49,19 @@ public final class SecretSocket {
         };
     }
 
-    /** What virtstoraged itself connects to: direct mode, the real environment and euid. */
+    /**
+     * What virtstoraged itself connects to now: mode auto (see above), the real environment and euid. Asked
+     * at each connect, as the daemons present may change.
+     */
     public static Path forDaemon(boolean euidRoot) {
         String uri = uriFor(euidRoot);
-        return choose(uri.substring("secret://".length()), euidRoot, false, Mode.DIRECT, System.getenv(),
+        return choose(uri.substring("secret://".length()), euidRoot, false, Mode.AUTO, System.getenv(),
                 Files::exists);
+    }
+
+    /** The modular daemon's socket for this caller: the one a session daemon autostarts virtsecretd for. */
+    static Path direct(boolean euidRoot, Map<String, String> env) {
+        return socket(DIRECT_NAME, !euidRoot, false, env);
     }
 
     private static Path socket(String name, boolean user, boolean readOnly, Map<String, String> env) {

@@ -25,7 +25,9 @@ import org.virtstoraged.storage.backend.local.LocalVolumeResizer;
 import org.virtstoraged.storage.backend.local.LocalVolumeStreams;
 import org.virtstoraged.storage.backend.local.LocalVolumeWiper;
 import org.virtstoraged.storage.backend.local.PoolDirectory;
+import org.virtstoraged.storage.backend.local.SecretFiles;
 import org.virtstoraged.storage.backend.local.VolumeProbe;
+import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.model.PoolDefinition;
 import org.virtstoraged.storage.model.PoolType;
@@ -39,17 +41,22 @@ import org.virtstoraged.storage.model.VolumeType;
 public final class DirPoolBackend implements StorageBackend {
     private static final Logger LOG = Logger.getLogger(DirPoolBackend.class);
 
+    private final CommandRunner runner;
+    private final SecretFiles secrets;
     private final VolumeProbe probe;
-    private final LocalVolumeBuilder builder;
-    private final LocalVolumeResizer resizer;
     private final LocalVolumeWiper wiper;
     private final LocalVolumeDeleter deleter;
     private final LocalVolumeStreams streams;
 
+    /** A dir pool without a secret driver: encrypted volumes fail as on unknown secrets. */
     public DirPoolBackend(CommandRunner runner) {
+        this(runner, new SecretFiles(Path.of("/nonexistent"), VolumeSecretStore.NONE));
+    }
+
+    public DirPoolBackend(CommandRunner runner, SecretFiles secrets) {
+        this.runner = runner;
+        this.secrets = secrets;
         this.probe = new VolumeProbe();
-        this.builder = new LocalVolumeBuilder(runner);
-        this.resizer = new LocalVolumeResizer(runner);
         this.wiper = new LocalVolumeWiper(runner);
         this.deleter = new LocalVolumeDeleter();
         this.streams = new LocalVolumeStreams(runner);
@@ -141,17 +148,23 @@ public final class DirPoolBackend implements StorageBackend {
 
     @Override
     public void buildVol(PoolDefinition pool, VolumeDefinition volume, int flags) {
-        builder.build(volume, flags);
+        new LocalVolumeBuilder(runner, secrets.forPool(pool.name())).build(volume, flags);
     }
 
     @Override
     public void buildVolFrom(PoolDefinition pool, VolumeDefinition volume, VolumeDefinition input, int flags) {
-        builder.buildFrom(volume, input, flags);
+        new LocalVolumeBuilder(runner, secrets.forPool(pool.name())).buildFrom(volume, input, flags);
     }
 
+    /** virStorageBackendVolRefreshLocal: re-read from disk, then the secret of a volume read without one. */
     @Override
     public VolumeDefinition refreshVol(PoolDefinition pool, VolumeDefinition volume) {
-        return probe.update(volume);
+        return secrets.withDefaultSecret(probe.update(volume));
+    }
+
+    /** storageBackendResizeQemuImg looks the default secret up again before it needs one. */
+    private VolumeDefinition withDefaultSecret(VolumeDefinition volume) {
+        return volume.encryption().isPresent() ? secrets.withDefaultSecret(volume) : volume;
     }
 
     @Override
@@ -161,7 +174,7 @@ public final class DirPoolBackend implements StorageBackend {
 
     @Override
     public void resizeVol(PoolDefinition pool, VolumeDefinition volume, long capacity, int flags) {
-        resizer.resize(volume, capacity, flags);
+        new LocalVolumeResizer(runner, secrets.forPool(pool.name())).resize(withDefaultSecret(volume), capacity, flags);
     }
 
     /** After a wipe the volume is read again as a refresh would discover it: the format may be gone. */

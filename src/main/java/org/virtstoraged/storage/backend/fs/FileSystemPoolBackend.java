@@ -15,6 +15,7 @@ import org.virtstoraged.storage.backend.RefreshedPool;
 import org.virtstoraged.storage.backend.StorageBackend;
 import org.virtstoraged.storage.backend.VolumeStreamFile;
 import org.virtstoraged.storage.backend.dir.DirPoolBackend;
+import org.virtstoraged.storage.backend.local.SecretFiles;
 import org.virtstoraged.storage.backend.local.PoolDirectory;
 import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.model.PoolDefinition;
@@ -38,6 +39,10 @@ public final class FileSystemPoolBackend implements StorageBackend {
     private final DirPoolBackend local;
 
     FileSystemPoolBackend(PoolType type, CommandRunner runner, FsTools tools, MountTable mounts) {
+        this(type, runner, tools, mounts, null);
+    }
+
+    FileSystemPoolBackend(PoolType type, CommandRunner runner, FsTools tools, MountTable mounts, SecretFiles secrets) {
         if (type != PoolType.FS && type != PoolType.NETFS) {
             throw new IllegalArgumentException("not a file-system pool type: " + type);
         }
@@ -46,17 +51,17 @@ public final class FileSystemPoolBackend implements StorageBackend {
         this.tools = tools;
         this.mounts = mounts;
         this.content = new DeviceContent(runner);
-        this.local = new DirPoolBackend(runner);
+        this.local = secrets == null ? new DirPoolBackend(runner) : new DirPoolBackend(runner, secrets);
     }
 
     /** The fs backend: a local block device holding a file system. */
-    public static FileSystemPoolBackend fs(CommandRunner runner) {
-        return new FileSystemPoolBackend(PoolType.FS, runner, FsTools.DEBIAN, new MountTable());
+    public static FileSystemPoolBackend fs(CommandRunner runner, SecretFiles secrets) {
+        return new FileSystemPoolBackend(PoolType.FS, runner, FsTools.DEBIAN, new MountTable(), secrets);
     }
 
     /** The netfs backend: an NFS export, a CIFS share or a gluster volume. */
-    public static FileSystemPoolBackend netfs(CommandRunner runner) {
-        return new FileSystemPoolBackend(PoolType.NETFS, runner, FsTools.DEBIAN, new MountTable());
+    public static FileSystemPoolBackend netfs(CommandRunner runner, SecretFiles secrets) {
+        return new FileSystemPoolBackend(PoolType.NETFS, runner, FsTools.DEBIAN, new MountTable(), secrets);
     }
 
     @Override

@@ -1,9 +1,6 @@
 package org.virtstoraged.storage.backend.local;
 
 import java.nio.file.Path;
-import org.virtstoraged.error.ErrorCode;
-import org.virtstoraged.error.ErrorDomain;
-import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.model.VolumeDefinition;
 import org.virtstoraged.storage.model.VolumeEncryption;
 
@@ -17,15 +14,9 @@ public interface VolumeSecrets {
     /** Writes the secret's value to a new 0600 file and returns its path. */
     Path writeSecretFile(VolumeDefinition vol, VolumeEncryption.Secret secret);
 
-    /**
-     * No secret driver: every lookup fails as libvirt's secret driver does for an unknown secret, an error
-     * of the secret driver's domain that the storage call passes on.
-     */
+    /** No secret driver: every lookup fails as libvirt's secret driver does for an unknown secret. */
     VolumeSecrets NONE = (vol, secret) -> {
-        throw secret.uuid() != null
-                ? VirException.of(ErrorCode.NO_SECRET, ErrorDomain.SECRET, "no secret with matching uuid '%s'",
-                        secret.uuid())
-                : VirException.of(ErrorCode.NO_SECRET, ErrorDomain.SECRET, "no secret with matching usage '%s'",
-                        secret.usage());
+        VolumeSecretStore.NONE.value(secret);
+        throw new IllegalStateException("unreachable");
     };
 }

@@ -27,6 +27,8 @@ import org.virtstoraged.storage.backend.RefreshedPool;
 import org.virtstoraged.storage.backend.StorageBackend;
 import org.virtstoraged.storage.backend.local.FileStat;
 import org.virtstoraged.storage.backend.local.LocalVolumeBuilder;
+import org.virtstoraged.storage.backend.local.SecretFiles;
+import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.backend.local.LocalVolumeWiper;
 import org.virtstoraged.storage.backend.logical.LvmOutput.LvRow;
 import org.virtstoraged.storage.command.CommandResult;
@@ -54,20 +56,27 @@ public final class LogicalPoolBackend implements StorageBackend {
 
     private final CommandRunner runner;
     private final Optional<String> udevadm;
-    private final LocalVolumeBuilder builder;
+    private final SecretFiles secrets;
     private final LocalVolumeWiper wiper;
     /** target.sparse of the volumes (not in the XML, but it decides whether a wipe is allowed), by path. */
     private final Map<String, Boolean> sparse = new ConcurrentHashMap<>();
 
-    public LogicalPoolBackend(CommandRunner runner) {
-        this(runner, org.virtstoraged.storage.backend.local.ExecutableLocator.find("udevadm"));
+    public LogicalPoolBackend(CommandRunner runner, SecretFiles secrets) {
+        this(runner, org.virtstoraged.storage.backend.local.ExecutableLocator.find("udevadm"), secrets);
     }
 
-    /** @param udevadm the udevadm to run "settle" with, as libvirt finds it in PATH; empty: none */
     public LogicalPoolBackend(CommandRunner runner, Optional<String> udevadm) {
+        this(runner, udevadm, new SecretFiles(java.nio.file.Path.of("/nonexistent"), VolumeSecretStore.NONE));
+    }
+
+    /**
+     * @param udevadm the udevadm to run "settle" with, as libvirt finds it in PATH; empty: none
+     * @param secrets where LUKS volumes get their passphrase
+     */
+    public LogicalPoolBackend(CommandRunner runner, Optional<String> udevadm, SecretFiles secrets) {
         this.runner = runner;
         this.udevadm = udevadm;
-        this.builder = new LocalVolumeBuilder(runner);
+        this.secrets = secrets;
         this.wiper = new LocalVolumeWiper(runner);
     }
 
@@ -226,7 +235,7 @@ public final class LogicalPoolBackend implements StorageBackend {
             }
             if (encryption.isPresent()) {
                 // virStorageBackendCreateVolUsingQemuImg: LUKS written onto the new LV by qemu-img
-                builder.build(vol.withTargetFormat("raw"), 0);
+                new LocalVolumeBuilder(runner, secrets.forPool(pool.name())).build(vol.withTargetFormat("raw"), 0);
             }
             setOwnerAndMode(vol);
             List<VolumeDefinition> found = findVolumes(pool, vol);
@@ -245,7 +254,7 @@ public final class LogicalPoolBackend implements StorageBackend {
     @Override
     public void buildVolFrom(PoolDefinition pool, VolumeDefinition volume, VolumeDefinition input, int flags) {
         try {
-            builder.buildFrom(volume, input, flags);
+            new LocalVolumeBuilder(runner, secrets.forPool(pool.name())).buildFrom(volume, input, flags);
         } catch (RuntimeException e) {
             try {
                 deleteVol(pool, volume, 0);
