@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.virtstoraged.error.ErrorCode;
@@ -18,6 +19,7 @@ import org.virtstoraged.storage.image.ImageProbe;
 import org.virtstoraged.storage.model.Permissions;
 import org.virtstoraged.storage.model.VolumeBackingStore;
 import org.virtstoraged.storage.model.VolumeDefinition;
+import org.virtstoraged.storage.model.VolumeEncryption;
 import org.virtstoraged.storage.model.VolumeType;
 
 /**
@@ -81,6 +83,13 @@ public final class VolumeProbe {
         if (info.virtualSize() > 0) {
             v = v.withSizes(info.virtualSize(), v.allocation());
         }
+        // storageBackendProbeTarget: the header's encryption replaces any the volume had, with no secret
+        // (the default secret is looked up when the volume is next read); LUKS's payload is not capacity
+        v = v.withEncryption(info.encryption().map(e -> new VolumeEncryption(e.format(), null, List.of(), null, null))
+                .orElse(null));
+        if (info.encryption().isPresent() && info.encryption().get().payloadOffset() != -1) {
+            v = v.withSizes(v.capacity() - info.encryption().get().payloadOffset() * 512, v.allocation());
+        }
         if (info.clusterSize() > 0) {
             v = v.withClusterSize(info.clusterSize());
         }
@@ -141,12 +150,19 @@ public final class VolumeProbe {
                 ErrorDomain.STORAGE, "no storage vol with matching path '%s'", path));
         requireOpenable(path);
         VolumeDefinition v = withStat(vol, st);
+        boolean encrypted = v.encryption().isPresent();
         if ((v.type() == VolumeType.FILE || v.type() == VolumeType.BLOCK) && v.targetFormat() != null
-                && st.kind() != FileStat.Kind.DIRECTORY && !"raw".equals(v.targetFormat())) {
+                && st.kind() != FileStat.Kind.DIRECTORY && (!"raw".equals(v.targetFormat()) || encrypted)) {
             try {
-                ImageInfo info = ImageProbe.probe(path);
+                // virStorageSourceUpdateCapacity: an encrypted raw volume is read as raw (LUKS is found there)
+                ImageInfo info = "raw".equals(v.targetFormat()) ? ImageProbe.probe(path, "raw") : ImageProbe.probe(path);
                 if (info.virtualSize() > 0) {
                     v = v.withSizes(info.virtualSize(), v.allocation());
+                }
+                // the payload offset of the header's encryption (libvirt keeps 0 when the header has none)
+                long payload = encrypted ? info.encryption().map(ImageInfo.Encryption::payloadOffset).orElse(0L) : -1;
+                if (payload != -1) {
+                    v = v.withSizes(v.capacity() - payload * 512, v.allocation());
                 }
             } catch (IOException e) {
                 throw SystemErrors.of(e, "cannot read header '%s'", path);
