@@ -143,7 +143,7 @@ final class DaemonRunner {
                         FileSystemPoolBackend.fs(new ProcessCommandRunner(), secrets),
                         FileSystemPoolBackend.netfs(new ProcessCommandRunner(), secrets),
                         new LogicalPoolBackend(new ProcessCommandRunner(), secrets),
-                        new DiskPoolBackend(new ProcessCommandRunner())));
+                        new DiskPoolBackend(new ProcessCommandRunner(), secrets)));
     }
 
     /** The pool definitions are re-read on SIGHUP, off the signal thread. */

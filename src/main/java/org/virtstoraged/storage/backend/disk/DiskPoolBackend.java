@@ -25,7 +25,10 @@ import org.virtstoraged.storage.backend.StorageBackend;
 import org.virtstoraged.storage.backend.disk.PartitionTable.Entry;
 import org.virtstoraged.storage.backend.disk.PartitionTable.Kind;
 import org.virtstoraged.storage.backend.local.FileStat;
+import org.virtstoraged.storage.backend.local.LocalVolumeBuilder;
 import org.virtstoraged.storage.backend.local.LocalVolumeWiper;
+import org.virtstoraged.storage.backend.local.SecretFiles;
+import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.command.CommandResult;
 import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.model.DiskPartitionFormat;
@@ -55,15 +58,25 @@ public final class DiskPoolBackend implements StorageBackend {
     static final String PARTED = "parted";
     static final long SECTOR_SIZE = 512;
     static final long ZERO_TABLE_BYTES = 1024 * 1024;
+    /** What libvirt reserves for a LUKS header: the partition is made this much larger than asked. */
+    static final long LUKS_HEADER_BYTES = 2 * 1024 * 1024;
 
     private final CommandRunner runner;
+    private final SecretFiles secrets;
     private final DeviceLabelCheck labels;
     private final LocalVolumeWiper wiper;
     /** What libvirt keeps in its pool object, per active pool (by uuid). */
     private final Map<String, Live> live = new ConcurrentHashMap<>();
 
+    /** A disk pool without a secret driver: encrypted volumes fail as on unknown secrets. */
     public DiskPoolBackend(CommandRunner runner) {
+        this(runner, new SecretFiles(Path.of("/nonexistent"), VolumeSecretStore.NONE));
+    }
+
+    /** @param secrets where LUKS volumes get their passphrase */
+    public DiskPoolBackend(CommandRunner runner, SecretFiles secrets) {
         this.runner = runner;
+        this.secrets = secrets;
         this.labels = new DeviceLabelCheck(runner, PARTED);
         this.wiper = new LocalVolumeWiper(runner);
     }
@@ -402,7 +415,11 @@ public final class DiskPoolBackend implements StorageBackend {
         return live.computeIfAbsent(pool.uuid(), u -> new Live());
     }
 
-    /** virStorageBackendDiskCreateVol: the partition is made here; there is no separate build step. */
+    /**
+     * virStorageBackendDiskCreateVol: the partition is made here; there is no separate build step. A LUKS
+     * volume gets a partition 2 MiB larger than its capacity, then qemu-img writes the LUKS header onto it and
+     * the volume's capacity and allocation are the partition's less those 2 MiB.
+     */
     @Override
     public VolumeDefinition createVol(PoolDefinition pool, VolumeDefinition volume) {
         Live state = state(pool);
@@ -411,12 +428,9 @@ public final class DiskPoolBackend implements StorageBackend {
             throw VirException.of(ErrorCode.CONFIG_UNSUPPORTED, ErrorDomain.STORAGE,
                     "storage pool only supports LUKS encrypted volumes");
         }
-        if (encryption.isPresent()) {
-            throw VirException.of(ErrorCode.NO_SUPPORT, ErrorDomain.STORAGE,
-                    "LUKS encrypted volumes in disk pools are not supported by this daemon");
-        }
         String partFormat = partFormat(pool, state, volume);
-        long[] bounds = partBoundaries(pool, state, volume.capacity());
+        long size = encryption.isPresent() ? volume.capacity() + LUKS_HEADER_BYTES : volume.capacity();
+        long[] bounds = partBoundaries(pool, state, size);
         String path = device(pool);
         List<String> argv = List.of(PARTED, path, "mkpart", "--script", partFormat, bounds[0] + "B", bounds[1] + "B");
         runner.run(argv).requireSuccess(argv);
@@ -430,9 +444,12 @@ public final class DiskPoolBackend implements StorageBackend {
                 throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.STORAGE,
                         "cannot find the new partition of '%s'", volume.name());
             }
+            if (encryption.isPresent()) {
+                made = luksFormat(pool, made);
+            }
             state.vols.add(made);
             return made.def();
-        } catch (VirException e) {
+        } catch (RuntimeException e) {
             // best effort, as libvirt: remove the partition again (only possible once it had a path)
             if (pendingPath != null) {
                 try {
@@ -443,6 +460,17 @@ public final class DiskPoolBackend implements StorageBackend {
             }
             throw e;
         }
+    }
+
+    /**
+     * virStorageBackendCreateVolUsingQemuImg on the new partition: a block volume is raw to qemu-img, so this
+     * is "qemu-img create -f luks" with the passphrase in a file, sized to the capacity less the header room.
+     */
+    private Vol luksFormat(PoolDefinition pool, Vol made) {
+        VolumeDefinition def = made.def();
+        def = def.withSizes(def.capacity() - LUKS_HEADER_BYTES, def.allocation() - LUKS_HEADER_BYTES);
+        new LocalVolumeBuilder(runner, secrets.forPool(pool.name())).build(def.withTargetFormat("raw"), 0);
+        return new Vol(def, made.partType());
     }
 
     /** virStorageBackendDiskPartFormat. */

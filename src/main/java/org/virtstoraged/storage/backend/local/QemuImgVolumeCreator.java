@@ -101,7 +101,10 @@ final class QemuImgVolumeCreator {
                 }
             }
         } catch (RuntimeException e) {
-            deleteQuietly(path);
+            // a file we made goes again; a partition or LV written over is the disk/logical backend's to remove
+            if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                deleteQuietly(path);
+            }
             throw e;
         }
     }

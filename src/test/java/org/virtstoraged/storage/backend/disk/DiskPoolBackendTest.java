@@ -7,17 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.backend.RefreshedPool;
+import org.virtstoraged.storage.backend.local.SecretFiles;
+import org.virtstoraged.storage.backend.local.VolumeSecretStore;
+import org.virtstoraged.storage.command.CommandResult;
+import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.command.RecordingCommandRunner;
 import org.virtstoraged.storage.model.PoolDefinition;
 import org.virtstoraged.storage.model.PoolSource;
 import org.virtstoraged.storage.model.PoolSourceDevice;
 import org.virtstoraged.storage.model.PoolType;
 import org.virtstoraged.storage.model.VolumeDefinition;
+import org.virtstoraged.storage.model.VolumeEncryption;
 
 /**
  * The parted command lines of the disk backend as libvirt 9.0 builds them, run for real by parted on an
@@ -124,5 +130,163 @@ class DiskPoolBackendTest {
         assertEquals(List.of("parted", image.toString(), "rm", "--script", "7"), runner.commandsOf("parted").get(1));
         assertTrue(e.getMessage().startsWith("internal error: Child process (parted " + image + " rm --script 7) unexpected exit"),
                 e.getMessage());
+    }
+
+    // ---- LUKS volumes ------------------------------------------------------------------------------
+
+    private static final String SECRET = "3c1f0b9e-7d2a-4e51-8b6c-9a0d4f2e1b77";
+    private static final long MIB = 1024 * 1024;
+
+    /**
+     * parted runs for real on the image; the kernel makes no partition nodes for a file, so partition 1's node
+     * is played by a file "IMAGE1" of the partition's length; qemu-img is recorded (with the passphrase file's
+     * content at that moment), not run.
+     */
+    private static final class PartitionNodes implements CommandRunner {
+        final RecordingCommandRunner real = new RecordingCommandRunner();
+        final List<List<String>> qemuImg = new ArrayList<>();
+        final List<String> passphrases = new ArrayList<>();
+        private final Path image;
+
+        PartitionNodes(Path image) {
+            this.image = image;
+        }
+
+        @Override
+        public CommandResult run(List<String> argv) {
+            if (argv.get(0).endsWith("/qemu-img") || argv.get(0).equals("qemu-img")) {
+                qemuImg.add(argv);
+                String object = argv.get(argv.indexOf("--object") + 1);
+                try {
+                    passphrases.add(Files.readString(Path.of(object.substring(object.indexOf(",file=") + 6))));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return new CommandResult(0, "", "");
+            }
+            CommandResult r = real.run(argv);
+            Path node = Path.of(image + "1");
+            try {
+                if (r.exitCode() == 0 && argv.contains("mkpart")) {
+                    long start = Long.parseLong(argv.get(5).replace("B", ""));
+                    long end = Long.parseLong(argv.get(6).replace("B", ""));
+                    try (RandomAccessFile f = new RandomAccessFile(node.toFile(), "rw")) {
+                        f.setLength(end + 1 - start);
+                    }
+                } else if (r.exitCode() == 0 && argv.contains("rm")) {
+                    Files.deleteIfExists(node);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return r;
+        }
+
+        List<String> mkpart() {
+            return real.commandsOf("parted").stream().filter(c -> c.contains("mkpart")).findFirst().orElseThrow();
+        }
+    }
+
+    private static VolumeSecretStore store(String passphrase) {
+        return new VolumeSecretStore() {
+            @Override
+            public byte[] value(VolumeEncryption.Secret secret) {
+                if (!secret.uuid().equals(SECRET)) {
+                    return VolumeSecretStore.NONE.value(secret);
+                }
+                return passphrase.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public java.util.Optional<java.util.UUID> secretForPath(String volumePath) {
+                return java.util.Optional.empty();
+            }
+        };
+    }
+
+    private static VolumeDefinition luksVolume(String name, long capacity, String secret) {
+        return VolumeDefinition.builder(name).capacity(capacity).encryption(new VolumeEncryption(
+                VolumeEncryption.Format.LUKS, null, List.of(VolumeEncryption.Secret.byUuid(secret)), null, null))
+                .build();
+    }
+
+    /**
+     * virStorageBackendDiskCreateVol with encryption: the partition is asked for 2 MiB more than the capacity,
+     * the volume then has the partition's size less 2 MiB, and qemu-img writes LUKS over the whole partition
+     * with the passphrase in a state-directory file that is gone afterwards.
+     */
+    @Test
+    void luksVolumeGetsTwoMoreMebibytesOfPartitionAndQemuImgLuksOnIt() throws Exception {
+        Path image = image();
+        Path state = Files.createDirectories(dir.resolve("state"));
+        PartitionNodes runner = new PartitionNodes(image);
+        DiskPoolBackend backend = new DiskPoolBackend(runner, new SecretFiles(state, store("hunter2")));
+        PoolDefinition def = pool(image, "dos");
+        backend.buildPool(def, 0);
+        RefreshedPool refreshed = backend.refreshPool(def);
+        // the image's cylinders are 64 KiB: a partition for 10 MiB alone would be 2 MiB short
+        long capacity = 10 * MIB;
+        VolumeDefinition made = backend.createVol(refreshed.definition(), luksVolume("disk.img1", capacity, SECRET));
+
+        List<String> mkpart = runner.mkpart();
+        long length = Long.parseLong(mkpart.get(6).replace("B", "")) + 1 - Long.parseLong(mkpart.get(5).replace("B", ""));
+        assertTrue(length >= capacity + 2 * MIB, "partition of " + length + " bytes for " + capacity + ": " + mkpart);
+        assertEquals(length - 2 * MIB, made.capacity());
+        assertEquals(length - 2 * MIB, made.allocation());
+        assertTrue(made.encryption().isPresent(), "the new volume keeps its encryption");
+
+        assertEquals(1, runner.qemuImg.size(), runner.qemuImg.toString());
+        List<String> argv = runner.qemuImg.get(0);
+        String object = argv.get(5);
+        assertTrue(object.matches("secret,id=disk\\.img1_encrypt0,file=" + java.util.regex.Pattern.quote(state.toString())
+                + "/p\\.disk\\.img1\\.secret\\.[A-Za-z0-9]{6}"), object);
+        assertEquals(List.of("create", "-f", "luks", "--object", object, "-o", "key-secret=disk.img1_encrypt0",
+                image + "1", (length - 2 * MIB) / 1024 + "K"), argv.subList(1, argv.size()));
+        assertEquals(List.of("hunter2"), runner.passphrases);
+        try (var files = Files.list(state)) {
+            assertEquals(List.of(), files.toList(), "the passphrase file stayed");
+        }
+    }
+
+    /** A secret the secret driver does not know fails the creation, and the new partition is removed again. */
+    @Test
+    void luksVolumeWithAnUnknownSecretLeavesNoPartition() throws Exception {
+        Path image = image();
+        Path state = Files.createDirectories(dir.resolve("state"));
+        PartitionNodes runner = new PartitionNodes(image);
+        DiskPoolBackend backend = new DiskPoolBackend(runner, new SecretFiles(state, store("hunter2")));
+        PoolDefinition def = pool(image, "dos");
+        backend.buildPool(def, 0);
+        RefreshedPool refreshed = backend.refreshPool(def);
+        String unknown = "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a";
+        VirException e = assertThrows(VirException.class,
+                () -> backend.createVol(refreshed.definition(), luksVolume("disk.img1", 10 * MIB, unknown)));
+        assertEquals("Secret not found: no secret with matching uuid '" + unknown + "'", e.getMessage());
+        assertEquals(List.of(), runner.qemuImg);
+        assertTrue(runner.real.commandsOf("parted").contains(List.of("parted", image.toString(), "rm", "--script", "1")),
+                runner.real.commands().toString());
+        PartitionTable table = PartitionTable.parse(new RecordingCommandRunner()
+                .run(PartitionTable.command("parted", image.toString())).stdout());
+        assertTrue(table.entries().stream().allMatch(PartitionTable.Entry::free), table.toString());
+        assertTrue(backend.changedPool(refreshed.definition()).orElseThrow().volumes().isEmpty());
+        try (var files = Files.list(state)) {
+            assertEquals(List.of(), files.toList(), "the passphrase file stayed");
+        }
+    }
+
+    /** libvirt's disk backend refuses every encryption but LUKS before it partitions anything. */
+    @Test
+    void onlyLuksEncryptionIsAccepted() throws Exception {
+        Path image = image();
+        RecordingCommandRunner runner = new RecordingCommandRunner();
+        DiskPoolBackend backend = new DiskPoolBackend(runner);
+        PoolDefinition def = pool(image, "dos");
+        backend.buildPool(def, 0);
+        RefreshedPool refreshed = backend.refreshPool(def);
+        VolumeDefinition qcow = VolumeDefinition.builder("disk.img1").capacity(10 * MIB).encryption(new VolumeEncryption(
+                VolumeEncryption.Format.QCOW, null, List.of(), null, null)).build();
+        VirException e = assertThrows(VirException.class, () -> backend.createVol(refreshed.definition(), qcow));
+        assertEquals("unsupported configuration: storage pool only supports LUKS encrypted volumes", e.getMessage());
+        assertTrue(runner.commandsOf("parted").stream().noneMatch(c -> c.contains("mkpart")));
     }
 }

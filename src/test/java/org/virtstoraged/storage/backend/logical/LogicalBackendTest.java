@@ -20,10 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.backend.RefreshedPool;
+import org.virtstoraged.storage.backend.local.SecretFiles;
+import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.command.PlaybackCommandRunner;
 import org.virtstoraged.storage.model.PoolDefinition;
 import org.virtstoraged.storage.model.VolumeBackingStore;
 import org.virtstoraged.storage.model.VolumeDefinition;
+import org.virtstoraged.storage.model.VolumeEncryption;
 import org.virtstoraged.storage.model.VolumeExtent;
 import org.virtstoraged.storage.xml.PoolXml;
 import org.virtstoraged.storage.xml.VolumeXml;
@@ -414,6 +417,107 @@ class LogicalBackendTest {
                 + "</name><capacity>1024</capacity><target><encryption format='qcow'/></target></volume>")));
         assertEquals("unsupported configuration: storage pool only supports LUKS encrypted volumes", e.getMessage());
         assertEquals(List.of(), runner.commands());
+    }
+
+    // ---- LUKS (lvcreate played back; qemu-img recorded, not run: no device-mapper here for a real LV) ----
+
+    private static final String SECRET = "3c1f0b9e-7d2a-4e51-8b6c-9a0d4f2e1b77";
+
+    /** qemu-img is recorded with its passphrase file's content at that moment; the rest is played back. */
+    private static final class QemuImgRecorder implements org.virtstoraged.storage.command.CommandRunner {
+        final List<List<String>> qemuImg = new java.util.ArrayList<>();
+        final List<String> passphrases = new java.util.ArrayList<>();
+        private final org.virtstoraged.storage.command.CommandRunner rest;
+
+        QemuImgRecorder(org.virtstoraged.storage.command.CommandRunner rest) {
+            this.rest = rest;
+        }
+
+        @Override
+        public org.virtstoraged.storage.command.CommandResult run(List<String> argv) {
+            if (!argv.get(0).endsWith("/qemu-img")) {
+                return rest.run(argv);
+            }
+            qemuImg.add(argv);
+            String object = argv.get(argv.indexOf("--object") + 1);
+            try {
+                passphrases.add(Files.readString(Path.of(object.substring(object.indexOf(",file=") + 6))));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return new org.virtstoraged.storage.command.CommandResult(0, "", "");
+        }
+    }
+
+    private LogicalPoolBackend luksBackend(QemuImgRecorder recorder, Path state) {
+        VolumeSecretStore store = new VolumeSecretStore() {
+            @Override
+            public byte[] value(VolumeEncryption.Secret secret) {
+                return secret.uuid().equals(SECRET) ? "hunter2".getBytes(StandardCharsets.UTF_8)
+                        : VolumeSecretStore.NONE.value(secret);
+            }
+
+            @Override
+            public Optional<java.util.UUID> secretForPath(String volumePath) {
+                return Optional.empty();
+            }
+        };
+        return new LogicalPoolBackend(recorder, Optional.empty(), new SecretFiles(state, store));
+    }
+
+    private VolumeDefinition luksVolume(String secret) {
+        return volume("<volume><name>vol1</name><capacity unit='KiB'>8192</capacity><target><encryption "
+                + "format='luks'><secret type='passphrase' uuid='" + secret + "'/></encryption></target></volume>");
+    }
+
+    /**
+     * virStorageBackendLogicalCreateVol with encryption: lvcreate gets 2 MiB more for the header, then
+     * qemu-img writes LUKS of the capacity asked for onto the LV, its passphrase in a state-directory file
+     * that is gone afterwards; the volume keeps its encryption.
+     */
+    @Test
+    void luksLvIsTwoMebibytesLargerAndQemuImgWritesLuksOnIt() throws IOException {
+        // CONSTRUCTED: a successful lvcreate and the row of the new active LV
+        runner.expect(List.of("/sbin/lvcreate", "--name", "vol1", "-L", "10240K", VG, "--yes"), 0, "", "");
+        runner.expect(LvmCommands.lvs(VG), 0, "  vol1##Vvk2DR-n5wX-Oh9c-v6WU-1luH-BFW0-cZJf71#@LOOP1@(0)#linear#1"
+                + "#12582912#4194304#12582912#-wi-a-----\n", "");
+        Files.write(target.resolve("vol1"), new byte[0]); // the device node lvcreate would have made
+        Path state = Files.createDirectory(tmp.resolve("state"));
+        QemuImgRecorder recorder = new QemuImgRecorder(runner);
+        VolumeDefinition v = luksBackend(recorder, state).createVol(pool(), luksVolume(SECRET));
+        assertAllPlayed();
+        assertEquals(1, recorder.qemuImg.size(), recorder.qemuImg.toString());
+        List<String> argv = recorder.qemuImg.get(0);
+        String object = argv.get(5);
+        assertTrue(object.matches("secret,id=vol1_encrypt0,file=" + java.util.regex.Pattern.quote(state.toString())
+                + "/" + VG + "\\.vol1\\.secret\\.[A-Za-z0-9]{6}"), object);
+        assertEquals(List.of("create", "-f", "luks", "--object", object, "-o", "key-secret=vol1_encrypt0",
+                target + "/vol1", "8192K"), argv.subList(1, argv.size()));
+        assertEquals(List.of("hunter2"), recorder.passphrases);
+        assertTrue(v.encryption().isPresent(), "the new volume keeps its encryption");
+        assertEquals(12582912L, v.allocation());
+        try (var files = Files.list(state)) {
+            assertEquals(List.of(), files.toList(), "the passphrase file stayed");
+        }
+    }
+
+    /** An unknown secret fails the creation with the secret driver's error and the new LV is removed. */
+    @Test
+    void luksLvWithAnUnknownSecretIsRemovedAgain() throws IOException {
+        String unknown = "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a";
+        runner.expect(List.of("/sbin/lvcreate", "--name", "vol1", "-L", "10240K", VG, "--yes"), 0, "", "");
+        runner.expect(List.of("/sbin/lvremove", "-f", target + "/vol1"), 0, "", "");
+        Files.write(target.resolve("vol1"), new byte[0]);
+        Path state = Files.createDirectory(tmp.resolve("state"));
+        QemuImgRecorder recorder = new QemuImgRecorder(runner);
+        VirException e = assertThrows(VirException.class,
+                () -> luksBackend(recorder, state).createVol(pool(), luksVolume(unknown)));
+        assertEquals("Secret not found: no secret with matching uuid '" + unknown + "'", e.getMessage());
+        assertAllPlayed();
+        assertEquals(List.of(), recorder.qemuImg);
+        try (var files = Files.list(state)) {
+            assertEquals(List.of(), files.toList(), "the passphrase file stayed");
+        }
     }
 
     @Test
