@@ -133,7 +133,16 @@ out = ["# Compatibility with libvirt 9.0's virtstoraged", "",
        "libvirtd 9.0 also has iscsi, scsi, mpath: what is not loaded is `supported='no'`, as libvirt's own code "
        "formats an absent backend.",
        "- Secret procedures: libvirt's virtstoraged forwards them to virtsecretd (secret:///…); ours answers "
-       "\"not supported\" until the secrets issue lands.",
+       "\"not supported\". Volume passphrases are read from the secret daemon (see the LUKS section).",
+       "- Which secret daemon: libvirt's modular virtstoraged always connects to virtsecretd's socket (remote "
+       "driver mode *direct* inside a daemon). Ours takes virtsecretd's socket when it exists, else libvirtd's "
+       "`libvirt-sock` when that exists, else virtsecretd's (mode *auto*), so that it also gets secrets on a host "
+       "whose secrets live in a monolithic libvirtd (e2e/LuksVolumeIT#transcriptWithLibvirtdSecretDriverIsLibvirtds).",
+       "- The secret connection: libvirt opens one for each passphrase and has no bound on it (a hung secret "
+       "daemon hangs the storage call and the pool). Ours keeps one connection while it is used, closes it after "
+       "10 s unused (a session virtsecretd can still time out), replaces a dead one once at the next call, and "
+       "bounds connecting and every call by 10 s, after which the call fails with \"no answer from '…' within "
+       "10000 ms\" (VIR_ERR_OPERATION_TIMEOUT, domain RPC) and the pool stays usable (secret/client/SecretClientFailureTest).",
        "- Pool listings, lookups, `pool-info` and `pool-dumpxml` answer from the pool's last completed state "
        "without waiting for an operation under way on that pool (a refresh, a build); libvirt waits for the "
        "pool's lock. The answers are the same once that operation ends; a slow pool then stalls nobody who "
@@ -161,9 +170,27 @@ VOLUME_XML = [
 "| `<backingStore>` after pool-refresh, pool start or daemon restart: path and format from the image header; owner, mode and times under the same rule, else none | done: as libvirtd 9.0 (fixed: we showed /dev/null's) | e2e/VolumeXmlCorpusIT, storage/backend/local/VolumeProbeTest |",
 "| a new volume the daemon may not open (an unprivileged daemon's mode 0): refused with \"cannot open volume '…': Permission denied\" and removed | done: as libvirtd 9.0 (fixed: raw ones failed with \"cannot extend file\", converted ones were kept) | e2e/VolumeXmlCorpusIT (vol-file, vol-file-naming, vol-file-qcow2, argv-iso-input) |",
 "| pool-refresh with a file the daemon may not read: left out with the warning \"ignoring permission error\", the pool stays active | done: as libvirtd 9.0 (fixed: the refresh failed and stopped the pool) | e2e/VolumeXmlCorpusIT (x-unreadable-file) |",
-"| encrypted volume without its secret: \"Secret not found: no secret with matching uuid '…'\" in the secret driver's domain (30) | done: as libvirtd 9.0 (fixed: domain 18); secrets themselves are a later issue | e2e/VolumeXmlCorpusIT (vol-luks*, argv-luks*), storage/backend/local/LocalVolumeBuilderTest#encryptedVolumeWithoutSecretDriver |"
+"| encrypted volume without its secret: \"Secret not found: no secret with matching uuid '…'\" in the secret driver's domain (30) | done: as libvirtd 9.0 (fixed: domain 18); the secrets themselves: next section | e2e/VolumeXmlCorpusIT (vol-luks*, argv-luks*), storage/backend/local/LocalVolumeBuilderTest#encryptedVolumeWithoutSecretDriver |"
 ]
 out += [""] + VOLUME_XML
+# issue #18: LUKS volumes with passphrases from the secret daemon
+LUKS = [
+"## LUKS volumes and the secret daemon (issue #18)",
+"",
+"| behaviour | status | test |",
+"| --- | --- | --- |",
+"| the whole LUKS transcript (luks_transcript.py): raw and qcow2 LUKS volumes by secret uuid and by usage, with a cipher; vol-dumpxml, vol-info, `qemu-img info` (encrypted, virtual size) and opening with the passphrase (and not with a wrong one) after each create; refusals: unknown secret uuid or usage, secret without a value, secret of another usage type, qcow encryption in qcow2, no or two secrets; vol-resize grow and shrink (raw and qcow2 LUKS); vol-create-from plain to LUKS, LUKS to plain, LUKS to LUKS, LUKS to qcow2 LUKS, qcow2 LUKS to plain, LUKS to plain qcow2 (data checked through the copies); download (the LUKS header); vol-wipe (the encryption goes with the header); pool-refresh (the default secret is the volume secret whose usage is the volume's path, else an empty `<encryption>`); resize after a refresh with and without a default secret; vol-delete | done: identical to libvirtd 9.0's own storage driver (recorded by record_luks_transcript.sh), with libvirt 9.0's virtsecretd and with a libvirtd 9.0 holding only its secret driver | e2e/LuksVolumeIT#transcriptWithVirtsecretdIsLibvirtds, #transcriptWithLibvirtdSecretDriverIsLibvirtds |",
+"| the passphrase reaches qemu-img as `--object secret,id=VOL_encrypt0,file=STATEDIR/POOL.VOL.secret.XXXXXX` (mode 0600, owned as the volume, made before the secret is asked for, removed after the run and on every failure), as libvirt's storageBackendCreateQemuImgSecretPath; it is in no argv, no log line at any level, no file left behind | done | e2e/LuksVolumeIT#passphraseInNoArgvLogOrFile, e2e/LuksRootModeIT, storage/backend/local/SecretFilesTest |",
+"| capacity of a LUKS volume: the file size less the LUKS payload offset (virStorageSourceUpdateCapacity); a probed LUKS file is format raw with `<encryption format='luks'>` | done: as libvirtd 9.0 (fixed: we showed the file size and no encryption after a refresh) | e2e/LuksVolumeIT, storage/backend/local/VolumeProbeTest |",
+"| the default secret, a secret daemon kept connected: one connection reused while in use, replaced once when it died (a restarted daemon) | done | e2e/SecretClientIT#aKeptConnectionToARestartedDaemonIsReplaced |",
+"| secret daemon dead: libvirt's error (\"Failed to connect socket to '…/virtsecretd-sock': Connection refused\", code 38, domain 7) within seconds, nothing left behind; the call after its restart works | done | e2e/LuksVolumeIT#deadSecretDaemonGivesLibvirtsErrorAndARestartHeals, e2e/SecretClientIT |",
+"| session mode without a running secret daemon: `$VIRTD_PATH/virtsecretd --timeout=120` (else $LIBVIRTD_PATH, else /usr/sbin) started under the lock `virtsecretd.lock`, connect retried 500 × 10 ms, as libvirt's remote driver; LIBVIRT_AUTOSTART=0 turns it off | done | e2e/LuksVolumeIT#sessionDaemonStartsVirtsecretd, secret/client/SecretDaemonAutostartTest |",
+"| private secrets: our daemon sends libvirt's system identity (`system.token` of `$RUNTIME/libvirt/common/`, read or created as libvirt does) with CONNECT_SET_IDENTITY, so the secret daemon gives it private values as it gives them to libvirt's daemons | done | e2e/SecretClientIT, secret/client/SystemTokenTest |",
+"| root mode: secret:///system on /var/run/libvirt/virtsecretd-sock; dir and disk pool LUKS volumes as root in system mode | done | e2e/LuksRootModeIT |",
+"| disk pool LUKS volume: the partition 2 MiB larger, capacity and allocation 2 MiB less, `qemu-img create -f luks` on the partition, the partition removed when that fails; after a pool-refresh no `<encryption>` and the whole partition's size (libvirt does not probe block volumes); on a loop device the removal (`parted DEV rm --script pN`) is refused by parted, for libvirtd as for us, so a failed LUKS create leaves its partition there | done: as libvirtd 9.0 | e2e/LuksRootModeIT#diskPoolLuksVolume, storage/backend/disk/DiskPoolBackendTest |",
+"| logical pool LUKS volume: lvcreate 2 MiB larger, `qemu-img create -f luks` on the LV, the LV removed when that fails | done as libvirtd 9.0, proven with lvcreate's recorded output played back: this kernel has no device-mapper, so no LV can be made here (libvirtd fails the same way) | storage/backend/logical/LogicalBackendTest |",
+]
+out += [""] + LUKS
 out += ["", "## Remote program (0x20008086), every procedure of libvirt 9.0", "",
         "| # | procedure | family | libvirt | status | test |", "| --- | --- | --- | --- | --- | --- |"]
 for number, name, api, _domain, family, answered_by, _virtstoraged in rows(os.path.join(RES, "remote-procedures.tsv")):

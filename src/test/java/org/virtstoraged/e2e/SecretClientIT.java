@@ -211,6 +211,17 @@ class SecretClientIT {
         assertArrayEquals(VALUE, client().valueByUuid(PUBLIC));
     }
 
+    /** One client across a restart: the connection it keeps is dead by then, and its next call replaces it. */
+    @Test
+    void aKeptConnectionToARestartedDaemonIsReplaced() throws Exception {
+        try (SecretClient kept = client()) {
+            assertArrayEquals(VALUE, kept.valueByUuid(PUBLIC));
+            stopDaemon();
+            startDaemon();
+            assertArrayEquals(VALUE, kept.valueByUuid(PUBLIC));
+        }
+    }
+
     /** SIGKILL leaves the socket file behind: connect(2) is refused, at once, as libvirt's client reports it. */
     @Test
     void killedDaemonIsRefusedAndARestartedOneAnswersAgain() throws Exception {

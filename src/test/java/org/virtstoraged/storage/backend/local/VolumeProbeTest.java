@@ -3,6 +3,7 @@ package org.virtstoraged.storage.backend.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import org.virtstoraged.storage.command.ProcessCommandRunner;
 import org.virtstoraged.storage.model.Permissions;
 import org.virtstoraged.storage.model.VolumeBackingStore;
 import org.virtstoraged.storage.model.VolumeDefinition;
+import org.virtstoraged.storage.model.VolumeEncryption;
 
 /**
  * When the backing store of a volume shows the backing file's owner, mode and times, and when it keeps
@@ -78,6 +80,53 @@ class VolumeProbeTest {
         VolumeBackingStore backing = probeFile(top).backingStore().orElseThrow();
         assertEquals(new Permissions(0640, st.uid(), st.gid(), null), backing.permissions());
         assertNotNull(backing.timestamps());
+    }
+
+    @Test
+    void aProbedLuksFileIsRawWithLuksEncryptionAndItsHeaderIsNotCapacity() throws IOException {
+        Path luks = luksCreate("enc.img", "4M");
+        VolumeDefinition found = probeFile(luks);
+        assertEquals("raw", found.targetFormat());
+        assertEquals(new VolumeEncryption(VolumeEncryption.Format.LUKS, null, List.of(), null, null),
+                found.encryption().orElseThrow());
+        assertEquals(4 << 20, found.capacity());
+        assertTrue(found.physical() > 4 << 20, "the header is part of the file: " + found.physical());
+    }
+
+    @Test
+    void anEncryptedRawVolumeReadAgainKeepsItsSecretAndLosesTheHeaderFromCapacity() throws IOException {
+        Path luks = luksCreate("enc.img", "4M");
+        VolumeEncryption enc = new VolumeEncryption(VolumeEncryption.Format.LUKS, null,
+                List.of(VolumeEncryption.Secret.byUuid("2c9a8c1e-55d4-4b8e-9d1a-000000000001")), null, null);
+        VolumeDefinition vol = VolumeDefinition.builder("enc.img").targetPath(luks.toString()).targetFormat("raw")
+                .encryption(enc).build();
+        VolumeDefinition updated = probe.update(vol);
+        assertEquals(4 << 20, updated.capacity());
+        assertEquals(enc, updated.encryption().orElseThrow());
+        // a plain raw file is its size, whatever its first bytes
+        assertEquals(Files.size(luks), probe.update(vol.withEncryption(null)).capacity());
+    }
+
+    @Test
+    void aLuksFileWhoseHeaderIsGoneIsPlainRawAgain() throws IOException {
+        Path luks = luksCreate("enc.img", "4M");
+        try (var ch = java.nio.channels.FileChannel.open(luks, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.allocate(4096));
+        }
+        VolumeEncryption enc = new VolumeEncryption(VolumeEncryption.Format.LUKS, null,
+                List.of(VolumeEncryption.Secret.byUuid("2c9a8c1e-55d4-4b8e-9d1a-000000000001")), null, null);
+        VolumeDefinition wiped = probe.probe(probeFile(luks).withEncryption(enc), FileStat.of(luks).orElseThrow());
+        assertTrue(wiped.encryption().isEmpty(), "a probe replaces the encryption with the header's");
+        assertEquals(Files.size(luks), wiped.capacity());
+    }
+
+    private Path luksCreate(String name, String size) throws IOException {
+        Path key = Files.writeString(dir.resolve("key"), "passphrase");
+        Path file = dir.resolve(name);
+        var r = new ProcessCommandRunner().run(List.of("qemu-img", "create", "-q", "--object",
+                "secret,id=k0,file=" + key, "-f", "luks", "-o", "key-secret=k0,iter-time=10", file.toString(), size));
+        assertEquals(0, r.exitCode(), r.stderr());
+        return file;
     }
 
     private VolumeDefinition probeFile(Path file) {
