@@ -19,11 +19,11 @@ import org.virtstoraged.storage.model.VolumeEncryption;
  * gives the new file the volume's owner and mode. Encrypted copies take two runs (create, then convert).
  */
 final class QemuImgVolumeCreator {
-    private final CommandRunner runner;
     /** qemu's qcrypto_pbkdf2_count_iters when its CPU-time sample reads zero. */
     static final String PBKDF_TIMING_FLAKE = "Unable to get accurate CPU usage";
     private static final Logger LOG = Logger.getLogger(QemuImgVolumeCreator.class);
 
+    private final CommandRunner runner;
     private final VolumeSecrets secrets;
 
     QemuImgVolumeCreator(CommandRunner runner, VolumeSecrets secrets) {
