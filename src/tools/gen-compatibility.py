@@ -144,8 +144,8 @@ out = ["# Compatibility with libvirt 9.0's virtstoraged", "",
        "whose secrets live in a monolithic libvirtd (e2e/LuksVolumeIT#transcriptWithLibvirtdSecretDriverIsLibvirtds).",
        "- The secret connection: libvirt opens one for each passphrase and has no bound on it (a hung secret "
        "daemon hangs the storage call and the pool). Ours keeps one connection while it is used, closes it after "
-       "10 s unused (a session virtsecretd can still time out), replaces a dead one once at the next call, and "
-       "bounds connecting and every call by 10 s, after which the call fails with \"no answer from '…' within "
+       "10 s unused (a session virtsecretd can still time out), replaces a dead one once at the next call, sends no keepalive pings (the idle close and the bounds make "
+       "them unneeded), and bounds connecting and every call by 10 s, after which the call fails with \"no answer from '…' within "
        "10000 ms\" (VIR_ERR_OPERATION_TIMEOUT, domain RPC) and the pool stays usable (secret/client/SecretClientFailureTest).",
        "- Pool listings, lookups, `pool-info` and `pool-dumpxml` answer from the pool's last completed state "
        "without waiting for an operation under way on that pool (a refresh, a build); libvirt waits for the "
