@@ -144,6 +144,15 @@ class RbdBackendIT {
         return new JsonObject(r.stdout());
     }
 
+    /** The monitor's sessions of clients (not of the OSD or mgr), through its admin socket. */
+    static long clientSessions() throws Exception {
+        CommandResult r = Commands.run(List.of("ceph", "--admin-daemon",
+                home.resolve("ceph/run/mon.a.asok").toString(), "sessions"), Map.of(), null, 30);
+        assertEquals(0, r.exitCode(), r::toString);
+        return new JsonArray(r.stdout()).stream().map(JsonObject.class::cast)
+                .filter(s -> s.getString("entity_name", "").startsWith("client.")).count();
+    }
+
     static Path file(String name, String content) throws Exception {
         return Files.writeString(home.resolve(name), content);
     }
@@ -230,6 +239,15 @@ class RbdBackendIT {
             ok(virsh("vol-delete", "outside", "--pool", "ceph"));
             assertEquals(List.of(), images());
             assertFalse(ok(virsh("vol-list", "ceph")).contains("rbdpool/"));
+
+            // all of that went through one cluster connection, which pool-destroy closes
+            assertEquals(1, clientSessions(), "client sessions on the monitor while the pool is active");
+            ok(virsh("pool-destroy", "ceph"));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (clientSessions() != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(0, clientSessions(), "client sessions on the monitor after pool-destroy");
         } finally {
             virsh("pool-destroy", "ceph");
             virsh("pool-undefine", "ceph");
