@@ -15,30 +15,31 @@ import org.virtstoraged.storage.model.PoolDefinition;
  * Connections are counted while in use, so a retired one is shut down only when its last call returns:
  * a wipe runs with the pool unlocked and may still be using it.
  */
-final class RbdConnections implements AutoCloseable {
-    private final CephSecrets secrets;
-    private final Map<String, Entry> byPool = new HashMap<>();
+final class RbdConnections<C extends AutoCloseable> implements AutoCloseable {
+    private final Function<PoolDefinition, C> opener;
+    private final Map<String, Entry<C>> byPool = new HashMap<>();
 
-    RbdConnections(CephSecrets secrets) {
-        this.secrets = secrets;
+    /** @param opener connects for a pool (libvirt's virStorageBackendRBDNewState) */
+    RbdConnections(Function<PoolDefinition, C> opener) {
+        this.opener = opener;
     }
 
-    private static final class Entry {
-        final RbdConnection connection;
+    private static final class Entry<C extends AutoCloseable> {
+        final C connection;
         /** What the connection was made from: a pool redefined while inactive gets a new connection. */
         final Object settings;
         int users;
         boolean retired;
 
-        Entry(RbdConnection connection, Object settings) {
+        Entry(C connection, Object settings) {
             this.connection = connection;
             this.settings = settings;
         }
     }
 
     /** Runs {@code call} on the pool's connection, connecting first when it has none. */
-    <T> T with(PoolDefinition pool, Function<RbdConnection, T> call) {
-        Entry entry = acquire(pool);
+    <T> T with(PoolDefinition pool, Function<C, T> call) {
+        Entry<C> entry = acquire(pool);
         try {
             return call.apply(entry.connection);
         } catch (RuntimeException e) {
@@ -53,7 +54,7 @@ final class RbdConnections implements AutoCloseable {
 
     /** Shuts the pool's connection down (at once, or when its last call returns). */
     void close(PoolDefinition pool) {
-        Entry entry;
+        Entry<C> entry;
         synchronized (this) {
             entry = byPool.get(pool.uuid());
         }
@@ -67,11 +68,11 @@ final class RbdConnections implements AutoCloseable {
         return byPool.containsKey(pool.uuid());
     }
 
-    private Entry acquire(PoolDefinition pool) {
+    private Entry<C> acquire(PoolDefinition pool) {
         Object settings = settingsOf(pool);
-        Entry stale = null;
+        Entry<C> stale = null;
         synchronized (this) {
-            Entry entry = byPool.get(pool.uuid());
+            Entry<C> entry = byPool.get(pool.uuid());
             if (entry != null && entry.settings.equals(settings)) {
                 entry.users++;
                 return entry;
@@ -84,10 +85,9 @@ final class RbdConnections implements AutoCloseable {
             retire(pool.uuid(), stale);
         }
         // connecting may take up to client_mount_timeout: never while holding the map's lock
-        RbdConnection connection = RbdConnection.open(pool, secrets);
-        Entry fresh = new Entry(connection, settings);
+        Entry<C> fresh = new Entry<>(opener.apply(pool), settings);
         fresh.users = 1;
-        Entry replaced;
+        Entry<C> replaced;
         synchronized (this) {
             replaced = byPool.put(pool.uuid(), fresh);
         }
@@ -101,18 +101,18 @@ final class RbdConnections implements AutoCloseable {
         return java.util.List.of(pool.source(), pool.rbdConfigOptions());
     }
 
-    private void release(Entry entry) {
+    private void release(Entry<C> entry) {
         boolean close;
         synchronized (this) {
             entry.users--;
             close = entry.retired && entry.users == 0;
         }
         if (close) {
-            entry.connection.close();
+            shut(entry.connection);
         }
     }
 
-    private void retire(String uuid, Entry entry) {
+    private void retire(String uuid, Entry<C> entry) {
         boolean close;
         synchronized (this) {
             if (entry.retired) {
@@ -125,7 +125,16 @@ final class RbdConnections implements AutoCloseable {
             close = entry.users == 0;
         }
         if (close) {
-            entry.connection.close();
+            shut(entry.connection);
+        }
+    }
+
+    /** Closing is best effort: a failure here must not hide the error of the call that retired it. */
+    private static void shut(AutoCloseable connection) {
+        try {
+            connection.close();
+        } catch (Exception e) {
+            org.jboss.logging.Logger.getLogger(RbdConnections.class).warnf("closing an RBD connection: %s", e);
         }
     }
 
@@ -143,7 +152,7 @@ final class RbdConnections implements AutoCloseable {
     /** Shuts every connection down (daemon shutdown). */
     @Override
     public void close() {
-        Map<String, Entry> all;
+        Map<String, Entry<C>> all;
         synchronized (this) {
             all = new HashMap<>(byPool);
         }

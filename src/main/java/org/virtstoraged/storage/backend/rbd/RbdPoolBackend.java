@@ -32,10 +32,10 @@ public final class RbdPoolBackend implements StorageBackend, AutoCloseable {
     static final int DELETE_ZEROED = 1;
     static final int DELETE_WITH_SNAPSHOTS = 2;
 
-    private final RbdConnections connections;
+    private final RbdConnections<RbdConnection> connections;
 
     public RbdPoolBackend(CephSecrets secrets) {
-        this.connections = new RbdConnections(secrets);
+        this.connections = new RbdConnections<>(pool -> RbdConnection.open(pool, secrets));
     }
 
     @Override
