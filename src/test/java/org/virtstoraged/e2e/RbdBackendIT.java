@@ -48,6 +48,9 @@ class RbdBackendIT {
         // the daemons must reach their home through the temporary directory
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
         daemon = DaemonProcess.asUser(home.resolve("d"), USER);
+        Files.createDirectories(daemon.configDir().resolve("libvirt"));
+        Files.writeString(daemon.configDir().resolve("libvirt/virtstoraged.conf"), "log_level = 1\n"
+                + "log_filters = \"1:*\"\nlog_outputs = \"1:file:" + home.resolve("d/debug.log") + "\"\n");
         daemon.start();
         SecretDaemonProcess secretDaemon = SecretDaemonProcess.virtsecretd(home.resolve("d"), USER);
         secrets = secretDaemon;
@@ -269,6 +272,23 @@ class RbdBackendIT {
             virsh("pool-undefine", "nopool");
             virsh("pool-undefine", "nosecret");
         }
+    }
+
+    /** The debug log shows every RADOS setting but the cephx key, as libvirt's debug log does. */
+    @Test
+    void theKeyIsInNoLogLine() throws Exception {
+        ok(virsh("pool-define", file("logged.xml", poolXml("logged", "rbdpool", SECRET)).toString()));
+        try {
+            ok(virsh("pool-start", "logged"));
+            ok(virsh("pool-destroy", "logged"));
+        } finally {
+            virsh("pool-undefine", "logged");
+        }
+        String log = Files.readString(home.resolve("d/debug.log"));
+        assertTrue(log.contains("Setting RADOS option mon_host=127.0.0.1:" + cluster.get("MON_PORT") + ","), log);
+        assertTrue(log.contains("Setting RADOS option key=<hidden>"), log);
+        assertFalse(log.contains(cluster.get("ADMIN_KEY")), "the cephx key is in the debug log");
+        assertFalse(daemon.log().contains(cluster.get("ADMIN_KEY")), "the cephx key is in the daemon's output");
     }
 
     /** libvirt's config_opts reach librados: a mount timeout of 1 s makes an unreachable monitor fail fast. */
