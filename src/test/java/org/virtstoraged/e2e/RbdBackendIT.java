@@ -149,11 +149,17 @@ class RbdBackendIT {
 
     /** The monitor's sessions of clients (not of the OSD or mgr), through its admin socket. */
     static long clientSessions() throws Exception {
+        return clientSessionNames().size();
+    }
+
+    /** Their global ids: a new connection has a new one. */
+    static List<String> clientSessionNames() throws Exception {
         CommandResult r = Commands.run(List.of("ceph", "--admin-daemon",
                 home.resolve("ceph/run/mon.a.asok").toString(), "sessions"), Map.of(), null, 30);
         assertEquals(0, r.exitCode(), r::toString);
         return new JsonArray(r.stdout()).stream().map(JsonObject.class::cast)
-                .filter(s -> s.getString("entity_name", "").startsWith("client.")).count();
+                .filter(s -> s.getString("entity_name", "").startsWith("client.")).map(s -> String.valueOf(s.getValue("global_id")))
+                .sorted().toList();
     }
 
     static Path file(String name, String content) throws Exception {
@@ -271,6 +277,43 @@ class RbdBackendIT {
         } finally {
             virsh("pool-undefine", "nopool");
             virsh("pool-undefine", "nosecret");
+        }
+    }
+
+    /**
+     * A call that times out (the OSD stopped, 3 s OSD timeout from config_opts) retires the pool's connection;
+     * the pool stays active and the next call, once the OSD is back, connects anew.
+     */
+    @Test
+    void aTimedOutConnectionIsReplacedByTheNextCall() throws Exception {
+        String xml = poolXml("flaky", "rbdpool", SECRET)
+                .replace("<pool type='rbd'>", "<pool type='rbd' xmlns:rbd='http://libvirt.org/schemas/storagepool/rbd/1.0'>")
+                .replace("</pool>", "  <rbd:config_opts>\n    <rbd:option name='rados_osd_op_timeout' value='3'/>\n"
+                        + "  </rbd:config_opts>\n</pool>");
+        ok(virsh("pool-define", file("flaky.xml", xml).toString()));
+        String osd = Files.readString(home.resolve("ceph/run/osd.0.pid")).strip();
+        try {
+            ok(virsh("pool-start", "flaky"));
+            ok(virsh("vol-create-as", "flaky", "f1", "4M"));
+            List<String> before = clientSessionNames();
+            assertEquals(1, before.size(), before::toString);
+            assertEquals(0, Commands.run(List.of("kill", "-STOP", osd), Map.of(), null, 10).exitCode());
+            try {
+                fails("error: failed to open the RBD image 'f1': Connection timed out",
+                        virsh("vol-info", "f1", "--pool", "flaky"));
+            } finally {
+                assertEquals(0, Commands.run(List.of("kill", "-CONT", osd), Map.of(), null, 10).exitCode());
+            }
+            assertTrue(ok(virsh("pool-info", "flaky")).contains("running"));
+            assertTrue(ok(virsh("vol-info", "f1", "--pool", "flaky")).contains("Capacity:       4.00 MiB"));
+            List<String> after = clientSessionNames();
+            assertEquals(1, after.size(), after::toString);
+            assertNotEquals(before, after, "still the connection that timed out");
+            ok(virsh("vol-delete", "f1", "--pool", "flaky"));
+        } finally {
+            Commands.run(List.of("kill", "-CONT", osd), Map.of(), null, 10);
+            virsh("pool-destroy", "flaky");
+            virsh("pool-undefine", "flaky");
         }
     }
 
