@@ -7,6 +7,7 @@ import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.backend.rbd.ceph.CephException;
+import org.virtstoraged.storage.backend.rbd.ceph.CephLibraries;
 import org.virtstoraged.storage.backend.rbd.ceph.CephLibraryMissing;
 import org.virtstoraged.storage.backend.rbd.ceph.RadosCluster;
 import org.virtstoraged.storage.backend.rbd.ceph.RadosIoctx;
@@ -82,9 +83,13 @@ final class RbdConnection implements AutoCloseable {
     /** rados_create, with libvirt's two different messages for pools with and without auth. */
     private static RadosCluster create(PoolDefinition pool) {
         try {
-            return RadosCluster.create(RadosSettings.clientId(pool));
+            // before RadosCluster is initialised: its handles need the libraries
+            CephLibraries.require();
         } catch (CephLibraryMissing e) {
             throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.STORAGE, "%s", e.getMessage());
+        }
+        try {
+            return RadosCluster.create(RadosSettings.clientId(pool));
         } catch (CephException e) {
             if (pool.source().auth().isPresent()) {
                 throw RbdErrors.system(e, "failed to initialize RADOS");

@@ -5,4 +5,9 @@ public final class CephLibraryMissing extends RuntimeException {
     public CephLibraryMissing(String library, String debianPackage) {
         super("cannot load " + library + ": install the Debian package " + debianPackage);
     }
+
+    /** A new one with the same message, so each report has the stack of its own attempt. */
+    CephLibraryMissing(String message) {
+        super(message);
+    }
 }

@@ -26,35 +26,47 @@ final class CephNative {
     private CephNative() {
     }
 
-    /** The libraries, each loaded when its holder is first touched. */
+    /**
+     * The libraries, each loaded when its holder is first touched. A missing one is kept as its error, never
+     * thrown from a static initialiser: {@link #require} reports it on every attempt, before any class holding
+     * handles is initialised.
+     */
     private static final class Rados {
-        static final SymbolLookup LOOKUP = load("librados.so.2", "librados2");
+        static final Object LOOKUP = load("librados.so.2", "librados2");
     }
 
     private static final class Rbd {
-        static final SymbolLookup LOOKUP = load("librbd.so.1", "librbd1");
+        static final Object LOOKUP = load("librbd.so.1", "librbd1");
     }
 
-    private static SymbolLookup load(String library, String debianPackage) {
+    /** The library's lookup, or the {@link CephLibraryMissing} saying which package provides it. */
+    static Object load(String library, String debianPackage) {
         try {
             return SymbolLookup.libraryLookup(library, Arena.global());
         } catch (IllegalArgumentException e) {
-            throw new CephLibraryMissing(library, debianPackage);
+            return new CephLibraryMissing(library, debianPackage);
         }
     }
 
-    /** Loads both libraries now, so that a missing one is reported before anything is attempted. */
+    /** Both libraries, or the error naming the Debian package of the first one missing. */
     static void require() {
-        SymbolLookup rados = Rados.LOOKUP;
-        SymbolLookup rbd = Rbd.LOOKUP;
+        lookup(Rados.LOOKUP);
+        lookup(Rbd.LOOKUP);
+    }
+
+    private static SymbolLookup lookup(Object loaded) {
+        if (loaded instanceof CephLibraryMissing missing) {
+            throw new CephLibraryMissing(missing.getMessage());
+        }
+        return (SymbolLookup) loaded;
     }
 
     static MethodHandle rados(String name, FunctionDescriptor function) {
-        return LINKER.downcallHandle(find(Rados.LOOKUP, name, "librados.so.2"), function);
+        return LINKER.downcallHandle(find(lookup(Rados.LOOKUP), name, "librados.so.2"), function);
     }
 
     static MethodHandle rbd(String name, FunctionDescriptor function) {
-        return LINKER.downcallHandle(find(Rbd.LOOKUP, name, "librbd.so.1"), function);
+        return LINKER.downcallHandle(find(lookup(Rbd.LOOKUP), name, "librbd.so.1"), function);
     }
 
     private static MemorySegment find(SymbolLookup lookup, String name, String library) {

@@ -42,7 +42,7 @@ public final class RadosCluster implements AutoCloseable {
      * {@link CephLibraryMissing} when librados or librbd cannot be loaded.
      */
     public static RadosCluster create(String id) {
-        CephNative.require();
+        CephLibraries.require();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(CephNative.C_POINTER);
             MemorySegment name = CephNative.cString(arena, id);
