@@ -25,6 +25,8 @@ import org.virtstoraged.storage.backend.disk.DiskPoolBackend;
 import org.virtstoraged.storage.backend.local.SecretFiles;
 import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.backend.logical.LogicalPoolBackend;
+import org.virtstoraged.storage.backend.rbd.CephSecrets;
+import org.virtstoraged.storage.backend.rbd.RbdPoolBackend;
 import org.virtstoraged.storage.backend.fs.FileSystemPoolBackend;
 import org.virtstoraged.storage.command.ProcessCommandRunner;
 import org.virtstoraged.systemd.ProcessEnvironment;
@@ -138,12 +140,15 @@ final class DaemonRunner {
         SecretClient secretClient = SecretClient.forDaemon(privileged, SECRET_TIMEOUT);
         shutdown.add(secretClient::close);
         SecretFiles secrets = new SecretFiles(stateDir, VolumeSecretStore.of(secretClient));
+        // rbd pools keep a cluster connection while active: shut them down with the daemon
+        RbdPoolBackend rbd = new RbdPoolBackend(CephSecrets.of(secretClient));
+        shutdown.add(rbd::close);
         return StorageDriver.open(paths.storageConfigDir(), paths.storageAutostartDir(), stateDir,
                 List.of(new DirPoolBackend(new ProcessCommandRunner(), secrets),
                         FileSystemPoolBackend.fs(new ProcessCommandRunner(), secrets),
                         FileSystemPoolBackend.netfs(new ProcessCommandRunner(), secrets),
                         new LogicalPoolBackend(new ProcessCommandRunner(), secrets),
-                        new DiskPoolBackend(new ProcessCommandRunner(), secrets)));
+                        new DiskPoolBackend(new ProcessCommandRunner(), secrets), rbd));
     }
 
     /** The pool definitions are re-read on SIGHUP, off the signal thread. */

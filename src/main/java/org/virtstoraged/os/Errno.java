@@ -25,8 +25,12 @@ public final class Errno {
     public static final int ENOTTY = 25;
     public static final int ENOSPC = 28;
     public static final int ESPIPE = 29;
+    public static final int ERANGE = 34;
     public static final int EROFS = 30;
     public static final int ENOSYS = 38;
+    public static final int ENOTCONN = 107;
+    public static final int ESHUTDOWN = 108;
+    public static final int ETIMEDOUT = 110;
     /** Also ENOTSUP: Linux gives both one number. */
     public static final int EOPNOTSUPP = 95;
 

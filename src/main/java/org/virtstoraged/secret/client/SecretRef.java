@@ -13,6 +13,8 @@ public record SecretRef(UUID uuid, int usageType, String usageId) {
     public static final int USAGE_NONE = 0;
     /** VIR_SECRET_USAGE_TYPE_VOLUME: the usage of a LUKS volume's passphrase. */
     public static final int USAGE_VOLUME = 1;
+    /** VIR_SECRET_USAGE_TYPE_CEPH: the cephx key of an rbd pool. */
+    public static final int USAGE_CEPH = 2;
     private static final String[] USAGE_NAMES = {"none", "volume", "ceph", "iscsi", "tls", "vtpm"};
 
     /** virSecretUsageTypeToString. */
