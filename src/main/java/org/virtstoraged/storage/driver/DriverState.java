@@ -219,9 +219,19 @@ final class DriverState {
         }
     }
 
-    /** Adds {@code delta} bytes to the pool's allocation and takes them from what is available. */
+    /**
+     * Adds {@code delta} bytes to the pool's allocation and takes them from what is available. libvirt does
+     * this in unsigned arithmetic and wraps below zero (an rbd pool shows 16 EiB allocated after deleting
+     * clones it refreshed as nearly empty); ours stops at zero, until the next refresh reads the real figures.
+     */
     static void account(PoolObject pool, long delta) {
         PoolDefinition def = pool.definition();
-        pool.setDefinition(def.withSizes(def.capacity(), def.allocation() + delta, def.available() - delta));
+        pool.setDefinition(def.withSizes(def.capacity(), saturated(def.allocation(), delta),
+                saturated(def.available(), -delta)));
+    }
+
+    /** value + delta for an unsigned figure, never below zero. */
+    static long saturated(long value, long delta) {
+        return delta < 0 && Long.compareUnsigned(value, -delta) < 0 ? 0 : value + delta;
     }
 }
