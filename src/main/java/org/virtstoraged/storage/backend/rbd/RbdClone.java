@@ -101,8 +101,7 @@ final class RbdClone {
         try {
             snapshots = image.snapshots();
         } catch (CephException e) {
-            throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.NONE, "%s",
-                    "An error occurred, but the cause is unknown");
+            throw RbdErrors.unknownCause();
         }
         for (RbdImage.Snapshot snapshot : snapshots) {
             boolean changed;

@@ -14,6 +14,14 @@ final class RbdErrors {
     private RbdErrors() {
     }
 
+    /**
+     * What a libvirt client gets when the daemon failed without an error set (virErrorGenericFailure):
+     * code 1, no domain, no "internal error: " prefix.
+     */
+    static VirException unknownCause() {
+        return VirException.relayed(1, 0, "An error occurred, but the cause is unknown", null, null, 0, 0);
+    }
+
     static VirException system(CephException e, String format, Object... args) {
         VirException error = SystemErrors.of(e.strerror(), format, args);
         error.initCause(e);
