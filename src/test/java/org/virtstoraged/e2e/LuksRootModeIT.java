@@ -41,6 +41,7 @@ class LuksRootModeIT {
 
     private static Path work;
     private static String diskLoop;
+    private static String fsLoop;
     private static DaemonProcess daemon;
     private static Process secretd;
     private static Virsh virsh;
@@ -56,6 +57,7 @@ class LuksRootModeIT {
         HostTools.require("blockdev", "util-linux");
         HostTools.require("losetup", "mount");
         HostTools.require("parted", "parted");
+        HostTools.require("mkfs.ext4", "e2fsprogs");
         HostTools.require("qemu-img", "qemu-utils");
         HostTools.virsh();
         String virtsecretd = ModularLibvirt.build("VIRTSECRETD").get("VIRTSECRETD");
@@ -65,6 +67,8 @@ class LuksRootModeIT {
         passphrase = Files.writeString(work.resolve("pass"), PASSPHRASE);
         wrongPassphrase = Files.writeString(work.resolve("wrong"), PASSPHRASE + "!");
         diskLoop = attach(work.resolve("disk.img"), 100, true);
+        fsLoop = attach(work.resolve("fs.img"), 64, false);
+        ok(Commands.run(List.of("mkfs.ext4", "-q", fsLoop), Map.of(), null, 60));
         daemon = DaemonProcess.systemInMountNamespace(work.resolve("home"));
         daemon.start();
         virsh = daemon.virsh();
@@ -91,8 +95,10 @@ class LuksRootModeIT {
                 daemon.close();
             }
         } finally {
-            if (diskLoop != null) {
-                Commands.run(List.of("losetup", "-d", diskLoop), Map.of(), null, 30);
+            for (String loop : new String[] {diskLoop, fsLoop}) {
+                if (loop != null) {
+                    Commands.run(List.of("losetup", "-d", loop), Map.of(), null, 30);
+                }
             }
             if (work != null) {
                 VirshScenarioIT.deleteTree(work);
@@ -117,6 +123,37 @@ class LuksRootModeIT {
             assertNoSecretFileLeft();
         } finally {
             virsh.run("pool-destroy", "luksdir");
+        }
+    }
+
+    /** An fs pool: the loop device's ext4 mounted by our daemon in its namespace, the LUKS file on it. */
+    @Test
+    void fsPoolLuksVolume() throws Exception {
+        Path poolXml = Files.writeString(work.resolve("fs.xml"), "<pool type='fs'><name>luksfs</name>"
+                + "<source><device path='" + fsLoop + "'/><format type='ext4'/></source>"
+                + "<target><path>/var/lib/libvirt/luksfs</path></target></pool>\n");
+        ok(virsh.run("pool-define", poolXml.toString()));
+        try {
+            ok(virsh.run("pool-build", "luksfs"));
+            ok(virsh.run("pool-start", "luksfs"));
+            Path mounted = inNamespace("/var/lib/libvirt/luksfs");
+            assertUnknownSecretFails("luksfs", "bad.img");
+            assertFalse(Files.exists(mounted.resolve("bad.img")), "a volume file stayed after the failed creation");
+
+            ok(virsh.run("vol-create", "luksfs", volumeXml("enc.qcow2", SECRET, "<format type='qcow2'/>").toString()));
+            Path vol = mounted.resolve("enc.qcow2");
+            String info = ok(Commands.run(List.of("qemu-img", "info", vol.toString()), Map.of(), null, 60));
+            assertTrue(info.contains("file format: qcow2") && info.contains("encrypted: yes"), info);
+            assertEncryptionShown(ok(virsh.run("vol-dumpxml", "enc.qcow2", "--pool", "luksfs")));
+            ok(virsh.run("vol-resize", "enc.qcow2", "--pool", "luksfs", "24M"));
+            String resized = ok(Commands.run(List.of("qemu-img", "info", vol.toString()), Map.of(), null, 60));
+            assertTrue(resized.contains("virtual size: 24 MiB"), resized);
+            ok(virsh.run("vol-delete", "enc.qcow2", "--pool", "luksfs"));
+            assertFalse(Files.exists(vol), "vol-delete left " + vol);
+            assertNoSecretFileLeft();
+        } finally {
+            virsh.run("pool-destroy", "luksfs");
+            virsh.run("pool-undefine", "luksfs");
         }
     }
 

@@ -114,8 +114,11 @@ class VolumeXmlCorpusIT {
     }
 
     private static void runPhase(Path daemonHome, Path base, Path source, String phase, Path output) throws Exception {
-        try (DaemonProcess d = DaemonProcess.asUser(daemonHome, USER)) {
+        // libvirtd answers for secrets itself; our daemon asks libvirt's secret daemon, as virtstoraged does
+        DaemonProcess d = DaemonProcess.asUser(daemonHome, USER);
+        try (d; SecretDaemonProcess secrets = SecretDaemonProcess.virtsecretd(daemonHome, USER)) {
             d.start();
+            secrets.start();
             CommandResult r = Commands.run(List.of("/usr/bin/python3", SCRIPT.toAbsolutePath().toString(), d.uri(),
                     base.toString(), source.toString(), phase, output.toString()), Map.of(), null, 1200);
             assertEquals(0, r.exitCode(), () -> "volume_corpus.py " + phase + ": " + r + "\ndaemon log:\n" + log(d));

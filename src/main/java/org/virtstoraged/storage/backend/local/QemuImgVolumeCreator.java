@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jboss.logging.Logger;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.storage.SystemErrors;
+import org.virtstoraged.storage.command.CommandResult;
 import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.model.Permissions;
 import org.virtstoraged.storage.model.VolumeDefinition;
@@ -17,6 +19,10 @@ import org.virtstoraged.storage.model.VolumeEncryption;
  * gives the new file the volume's owner and mode. Encrypted copies take two runs (create, then convert).
  */
 final class QemuImgVolumeCreator {
+    /** qemu's qcrypto_pbkdf2_count_iters when its CPU-time sample reads zero. */
+    static final String PBKDF_TIMING_FLAKE = "Unable to get accurate CPU usage";
+    private static final Logger LOG = Logger.getLogger(QemuImgVolumeCreator.class);
+
     private final CommandRunner runner;
     private final VolumeSecrets secrets;
 
@@ -68,7 +74,14 @@ final class QemuImgVolumeCreator {
 
     /** virStorageBackendCreateExecCommand for a local pool: run, then fix up ownership and mode. */
     private void run(List<String> argv, VolumeDefinition vol) {
-        runner.run(argv).requireSuccess(argv);
+        CommandResult result = runner.run(argv);
+        if (!result.succeeded() && result.stderr().contains(PBKDF_TIMING_FLAKE)) {
+            // qemu-img times LUKS's key derivation with thread CPU time in clock ticks; on a busy host a
+            // sample can read zero and it gives up. The run is safe to repeat: once, as a person would.
+            LOG.warnf("qemu-img could not time the LUKS key derivation, running it again");
+            result = runner.run(argv);
+        }
+        result.requireSuccess(argv);
         Path path = Path.of(vol.targetPath().orElseThrow());
         Permissions perms = vol.targetPermissions();
         int mode = perms.mode() == -1 ? RawVolumeCreator.DEFAULT_MODE : perms.mode();

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.VirException;
+import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.command.ProcessCommandRunner;
 import org.virtstoraged.storage.command.RecordingCommandRunner;
 import org.virtstoraged.storage.model.Permissions;
@@ -240,5 +241,47 @@ class LocalVolumeBuilderTest {
         assertEquals(org.virtstoraged.error.ErrorDomain.SECRET.number(), e.domain());
         assertEquals("Secret not found: no secret with matching usage 'vol'", e.getMessage());
         assertFalse(Files.exists(pool.resolve("l.img")));
+    }
+
+    /**
+     * qemu-img sometimes gives up timing LUKS's key derivation on a busy host ("Unable to get accurate CPU
+     * usage", seen here as root in LuksRootModeIT): that one failure is run again; any other is not.
+     */
+    @Test
+    void aLuksCreateThatQemuImgCouldNotTimeIsRunAgainOnce() throws Exception {
+        List<List<String>> runs = new java.util.ArrayList<>();
+        ProcessCommandRunner real = new ProcessCommandRunner();
+        CommandRunner flaky = argv -> {
+            runs.add(argv);
+            return runs.size() == 1
+                    ? new org.virtstoraged.storage.command.CommandResult(1, "", "qemu-img: " + pool.resolve("l.img")
+                            + ": " + QemuImgVolumeCreator.PBKDF_TIMING_FLAKE + "\n")
+                    : real.run(argv);
+        };
+        Path key = Files.writeString(pool.resolve("key"), "passphrase");
+        VolumeSecrets secrets = (v, secret) -> {
+            try {
+                Path copy = Files.createTempFile(pool, "secret", "");
+                return Files.copy(key, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        var enc = new org.virtstoraged.storage.model.VolumeEncryption(
+                org.virtstoraged.storage.model.VolumeEncryption.Format.LUKS, null,
+                List.of(org.virtstoraged.storage.model.VolumeEncryption.Secret.byUsage("vol")), null, null);
+        new LocalVolumeBuilder(flaky, secrets).build(vol("l.img", "raw", MIB, 0).withEncryption(enc), 0);
+        assertEquals(2, runs.size());
+        assertEquals(runs.get(0), runs.get(1));
+        assertTrue(Files.size(pool.resolve("l.img")) > MIB, "a LUKS header and the payload");
+
+        runs.clear();
+        CommandRunner failing = argv -> {
+            runs.add(argv);
+            return new org.virtstoraged.storage.command.CommandResult(1, "", "qemu-img: disk full\n");
+        };
+        assertThrows(VirException.class,
+                () -> new LocalVolumeBuilder(failing, secrets).build(vol("m.img", "raw", MIB, 0).withEncryption(enc), 0));
+        assertEquals(1, runs.size());
     }
 }
