@@ -58,6 +58,15 @@ class RbdTranscriptIT {
                 "failed to connect to the RADOS monitor on: 127.0.0.1:@NOAUTH_PORT@,: Connection timed out");
     }
 
+    /**
+     * step → field → the values either daemon may answer, depending on chance outside both. With the first
+     * of two monitors down, librados hunts among them at random: when it tries the down one first it waits
+     * mon_client_hunt_interval (3 s) before the other (measured with ours: 2 of 6 starts took 3.06 s, the
+     * others under 0.3 s; libvirtd's recording happened to be fast twice).
+     */
+    static final Map<String, Map<String, List<Object>>> EITHER = Map.of("two hosts, the first one down",
+            Map.of("start duration", List.of("under 2 s", "about 5 s")));
+
     /** VIR_ERR_SYSTEM_ERROR (38) from the storage driver (18). */
     private static void systemError(String step, String field, String message) {
         DIFFERENCES.computeIfAbsent(step, s -> new LinkedHashMap<>()).put(field, new JsonObject().put("error",
@@ -94,6 +103,11 @@ class RbdTranscriptIT {
             JsonObject g = i < got.size() ? got.getJsonObject(i) : new JsonObject();
             String step = w.getString("step", g.getString("step"));
             DIFFERENCES.getOrDefault(step, Map.of()).forEach(w::put);
+            EITHER.getOrDefault(step, Map.of()).forEach((field, allowed) -> {
+                if (allowed.contains(w.getValue(field)) && allowed.contains(g.getValue(field))) {
+                    w.put(field, g.getValue(field));
+                }
+            });
             if (!w.equals(g)) {
                 differing.add(step);
                 report.append(diff(step, w, g));
