@@ -33,34 +33,42 @@ class RbdTranscriptIT {
     static final Map<String, Map<String, Object>> DIFFERENCES = new LinkedHashMap<>();
 
     static {
-        // libvirt ends these messages with whatever errno held (its calls return the error, not errno): ours
-        // gives the error librados/librbd returned
-        differs("grow v2 beyond the cluster (1 PiB)", "result", 38, 18, "failed to resize the RBD image 'v2': Invalid argument");
-        differs("delete v1 (snapshot with clones) without flags", "result", 38, 18,
+        // librados and librbd return -errno and leave errno alone; libvirt passes the thread's stale errno to
+        // virReportSystemError ("No such file or directory", even "Success"). Ours ends with the errno the
+        // call returned.
+        systemError("grow v2 beyond the cluster (1 PiB)", "result",
+                "failed to resize the RBD image 'v2': Invalid argument");
+        systemError("delete v1 (snapshot with clones) without flags", "result",
                 "failed to remove volume 'rbdpool/v1': Directory not empty");
-        differs("delete v1 with WITH_SNAPSHOTS (its snapshot has clones)", "result", 38, 18,
+        systemError("delete v1 with WITH_SNAPSHOTS (its snapshot has clones)", "result",
                 "failed to unprotect snapshot 'rbdpool/v1@libvirt-@N@': Device or resource busy");
-        differs("delete cli1 (a snapshot) without flags", "result", 38, 18,
+        systemError("delete cli1 (a snapshot) without flags", "result",
                 "failed to remove volume 'rbdpool/cli1': Directory not empty");
-        String monitor = "failed to connect to the RADOS monitor on: 127.0.0.1:";
-        differs("secret holding the key's base64 text", "start", 38, 18, monitor + "@PORT@,: Invalid argument");
-        differs("garbage key", "start", 38, 18, monitor + "@PORT@,: Invalid argument");
-        differs("wrong key", "start", 38, 18, monitor + "@PORT@,: Connection timed out");
-        differs("no auth against cephx", "start", 38, 18, monitor + "@PORT@,: Connection timed out");
-        differs("mon down", "start", 38, 18, monitor + "@DOWN_PORT@,: Connection timed out");
-        differs("auth none cluster with <auth>", "start", 38, 18, monitor + "@NOAUTH_PORT@,: Connection timed out");
-        // libvirt's pool allocation wraps below zero when it subtracts deleted clones from a figure a refresh
-        // read as nearly empty; ours stops at zero
+        systemError("secret holding the key's base64 text", "start",
+                "failed to connect to the RADOS monitor on: 127.0.0.1:@PORT@,: Invalid argument");
+        systemError("wrong key", "start",
+                "failed to connect to the RADOS monitor on: 127.0.0.1:@PORT@,: Connection timed out");
+        systemError("garbage key", "start",
+                "failed to connect to the RADOS monitor on: 127.0.0.1:@PORT@,: Invalid argument");
+        systemError("no auth against cephx", "start",
+                "failed to connect to the RADOS monitor on: 127.0.0.1:@PORT@,: Connection timed out");
+        systemError("mon down", "start",
+                "failed to connect to the RADOS monitor on: 127.0.0.1:@DOWN_PORT@,: Connection timed out");
+        systemError("auth none cluster with <auth>", "start",
+                "failed to connect to the RADOS monitor on: 127.0.0.1:@NOAUTH_PORT@,: Connection timed out");
+        // libvirt 9.0 loses this error when it deletes the failed clone on a pool with auth ("An error occurred,
+        // but the cause is unknown", code 1, no domain); ours reports it
+        DIFFERENCES.computeIfAbsent("clone with VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA", s -> new LinkedHashMap<>())
+                .put("create", new JsonObject().put("error", new JsonObject().put("code", 8).put("domain", 18)
+                        .put("message", "unsupported flags (0x1) in function virStorageBackendRBDBuildVolFrom")));
+        // libvirt's pool allocation wraps below zero when it takes deleted clones from a figure a refresh read
+        // as nearly empty (16 EiB until the next refresh); ours stops at zero
         for (String step : List.of("delete cc1 with WITH_SNAPSHOTS", "delete c1 with WITH_SNAPSHOTS",
                 "delete c2 with WITH_SNAPSHOTS", "delete c3 with WITH_SNAPSHOTS", "delete v1 with WITH_SNAPSHOTS",
                 "delete v2 with WITH_SNAPSHOTS")) {
-            DIFFERENCES.computeIfAbsent(step, k -> new LinkedHashMap<>()).put("pool_info", poolInfo(2));
+            DIFFERENCES.computeIfAbsent(step, s -> new LinkedHashMap<>()).put("pool_info", poolInfo(2));
         }
-        DIFFERENCES.computeIfAbsent("pool destroy", k -> new LinkedHashMap<>()).put("info", poolInfo(0));
-        // libvirt 9.0 reports no error at all here ("An error occurred, but the cause is unknown"): ours says
-        // which flag, as for a create
-        differs("clone with VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA", "create", 8, 18,
-                "unsupported flags (0x1) in function virStorageBackendRBDBuildVolFrom");
+        DIFFERENCES.computeIfAbsent("pool destroy", s -> new LinkedHashMap<>()).put("info", poolInfo(0));
     }
 
     /** The pool's info as the transcript normalizes it, with allocation at zero. */
@@ -69,9 +77,19 @@ class RbdTranscriptIT {
                 .put("capacity", ">0").put("state", state));
     }
 
-    private static void differs(String step, String field, int code, int domain, String message) {
-        DIFFERENCES.computeIfAbsent(step, k -> new LinkedHashMap<>()).put(field, new JsonObject().put("error",
-                new JsonObject().put("code", code).put("domain", domain).put("message", message)));
+    /**
+     * step → field → the values either daemon may answer, depending on chance outside both. With the first
+     * of two monitors down, librados hunts among them at random: when it tries the down one first it waits
+     * mon_client_hunt_interval (3 s) before the other (measured with ours: 2 of 6 starts took 3.06 s, the
+     * others under 0.3 s; libvirtd's recording happened to be fast twice).
+     */
+    static final Map<String, Map<String, List<Object>>> EITHER = Map.of("two hosts, the first one down",
+            Map.of("start duration", List.of("under 2 s", "about 5 s")));
+
+    /** VIR_ERR_SYSTEM_ERROR (38) from the storage driver (18). */
+    private static void systemError(String step, String field, String message) {
+        DIFFERENCES.computeIfAbsent(step, s -> new LinkedHashMap<>()).put(field, new JsonObject().put("error",
+                new JsonObject().put("code", 38).put("domain", 18).put("message", message)));
     }
 
     @TempDir
@@ -104,6 +122,11 @@ class RbdTranscriptIT {
             JsonObject g = i < got.size() ? got.getJsonObject(i) : new JsonObject();
             String step = w.getString("step", g.getString("step"));
             DIFFERENCES.getOrDefault(step, Map.of()).forEach(w::put);
+            EITHER.getOrDefault(step, Map.of()).forEach((field, allowed) -> {
+                if (allowed.contains(w.getValue(field)) && allowed.contains(g.getValue(field))) {
+                    w.put(field, g.getValue(field));
+                }
+            });
             if (!w.equals(g)) {
                 differing.add(step);
                 report.append(diff(step, w, g));

@@ -39,7 +39,9 @@ public final class RadosSettings {
     }
 
     /**
-     * @param base64Key the secret's value in base64 (g_base64_encode), or null for a pool without auth
+     * @param base64Key the secret's value in base64 (g_base64_encode); null for a pool without auth, or when
+     *                  the caller sets the key itself from bytes it can erase (then the key setting's value
+     *                  is null and only its place in the order counts)
      */
     public static List<Setting> of(PoolDefinition pool, String base64Key) {
         List<Setting> settings = new ArrayList<>();

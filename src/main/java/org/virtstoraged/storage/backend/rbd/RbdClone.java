@@ -85,10 +85,11 @@ final class RbdClone {
     }
 
     /**
-     * virStorageBackendRBDSnapshotFindNoDiff. Its callback stops the iteration at the first change by
-     * returning -1, which rbd_diff_iterate2 passes on as its result, so libvirt 9.0 fails on a snapshot that
-     * has changes ("failed to iterate RBD snapshot") instead of trying the next one: kept as it is. A failing
-     * rbd_snap_list fails without a message, as there.
+     * virStorageBackendRBDSnapshotFindNoDiff: the first snapshot with no changes since it was taken. libvirt
+     * 9.0 fails the clone on a snapshot that has changes ("failed to iterate RBD snapshot"), because it takes
+     * its own callback's stop for an error; ours goes on to the next snapshot, and makes a new one when none
+     * is unchanged (a listed difference). A failing rbd_snap_list, which libvirt reports without a message,
+     * gives its error.
      */
     private static Optional<String> unchangedSnapshot(RbdImage image, String name) {
         RbdImage.Info info;
@@ -101,8 +102,7 @@ final class RbdClone {
         try {
             snapshots = image.snapshots();
         } catch (CephException e) {
-            throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.NONE, "%s",
-                    "An error occurred, but the cause is unknown");
+            throw RbdErrors.system(e, "failed to list the snapshots of the RBD image %s", name);
         }
         for (RbdImage.Snapshot snapshot : snapshots) {
             boolean changed;

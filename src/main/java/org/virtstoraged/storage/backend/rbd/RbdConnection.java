@@ -1,7 +1,7 @@
 package org.virtstoraged.storage.backend.rbd;
 
+import java.util.Arrays;
 import java.util.Base64;
-import java.util.List;
 import org.jboss.logging.Logger;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
@@ -38,23 +38,32 @@ final class RbdConnection implements AutoCloseable {
     static RbdConnection open(PoolDefinition pool, CephSecrets secrets) {
         RadosCluster cluster = create(pool);
         try {
-            String key = null;
+            byte[] key = null;
             if (pool.source().auth().isPresent()) {
                 LOG.debugf("Using cephx authorization, username: %s", pool.source().auth().get().username());
                 byte[] value = secrets.value(pool.source().auth().get());
-                key = Base64.getEncoder().encodeToString(value);
-                java.util.Arrays.fill(value, (byte) 0);
+                key = Base64.getEncoder().encode(value);
+                Arrays.fill(value, (byte) 0);
             } else {
                 LOG.debug("Not using cephx authorization");
             }
-            List<RadosSettings.Setting> settings = RadosSettings.of(pool, key);
-            for (RadosSettings.Setting setting : settings) {
-                LOG.debugf("Setting RADOS option %s", setting);
-                try {
-                    cluster.confSet(setting.option(), setting.value());
-                } catch (CephException e) {
-                    throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.STORAGE,
-                            "failed to set RADOS option: %s", setting.option());
+            try {
+                for (RadosSettings.Setting setting : RadosSettings.of(pool, null)) {
+                    LOG.debugf("Setting RADOS option %s", setting);
+                    try {
+                        if (setting.isSecret()) {
+                            cluster.confSetSecret(setting.option(), key);
+                        } else {
+                            cluster.confSet(setting.option(), setting.value());
+                        }
+                    } catch (CephException e) {
+                        throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.STORAGE,
+                                "failed to set RADOS option: %s", setting.option());
+                    }
+                }
+            } finally {
+                if (key != null) {
+                    Arrays.fill(key, (byte) 0);
                 }
             }
             if (!pool.rbdConfigOptions().isEmpty()) {

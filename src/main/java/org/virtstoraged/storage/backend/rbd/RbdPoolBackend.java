@@ -147,14 +147,16 @@ public final class RbdPoolBackend implements StorageBackend, AutoCloseable {
 
     /**
      * A clone of {@code input}'s snapshot. When it fails the new image is removed, as libvirt's driver
-     * deletes the volume after a failed buildVolFrom.
+     * deletes the volume after a failed buildVolFrom. libvirt's client then gets "An error occurred, but the
+     * cause is unknown" on a pool with auth (the deletion's secret connection resets the thread's error);
+     * ours reports the clone's error (a listed difference).
      */
     @Override
     public void buildVolFrom(PoolDefinition pool, VolumeDefinition volume, VolumeDefinition input, int flags) {
-        if (flags != 0) {
-            throw VirException.unsupportedFlags(ErrorDomain.STORAGE, "virStorageBackendRBDBuildVolFrom", flags);
-        }
         try {
+            if (flags != 0) {
+                throw VirException.unsupportedFlags(ErrorDomain.STORAGE, "virStorageBackendRBDBuildVolFrom", flags);
+            }
             connections.with(pool, c -> {
                 RbdClone.clone(c, input.name(), volume.name());
                 return null;
@@ -162,8 +164,8 @@ public final class RbdPoolBackend implements StorageBackend, AutoCloseable {
         } catch (RuntimeException e) {
             try {
                 deleteVol(pool, volume, 0);
-            } catch (RuntimeException ignored) {
-                // the clone's error is the one to report
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
             }
             throw e;
         }

@@ -59,6 +59,23 @@ public final class RadosCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * rados_conf_set of a secret (the cephx key): the value goes to librados from a native copy that is
+     * zeroed right after, never through a String (libvirt erases its copies the same way).
+     */
+    public void confSetSecret(String option, byte[] value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment o = CephNative.cString(arena, option);
+            MemorySegment v = arena.allocate(value.length + 1L);
+            MemorySegment.copy(value, 0, v, CephNative.C_CHAR, 0, value.length);
+            try {
+                CephNative.call("rados_conf_set", () -> (int) CONF_SET.invokeExact(handle(), o, v));
+            } finally {
+                v.fill((byte) 0);
+            }
+        }
+    }
+
     /** Blocks up to client_mount_timeout. */
     public void connect() {
         CephNative.call("rados_connect", () -> (int) CONNECT.invokeExact(handle()));

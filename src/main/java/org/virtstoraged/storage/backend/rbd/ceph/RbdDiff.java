@@ -53,9 +53,9 @@ public final class RbdDiff {
     }
 
     /**
-     * Whether the image changed since the snapshot {@code fromSnapshot}, asked as libvirt asks it: the
-     * callback notes the first change and returns -1 to stop, and rbd_diff_iterate2 returns that -1, so a
-     * change surfaces as a {@link CephException} with errno 1 (EPERM). Returns false when nothing changed.
+     * Whether the image changed since the snapshot {@code fromSnapshot}: the callback notes the first change
+     * and returns -1 to stop there, which rbd_diff_iterate2 passes on as its result. That -1 is our stop, not
+     * an error (libvirt 9.0 takes it for one and fails the clone); any other failure is thrown.
      */
     public static boolean changedSince(RbdImage image, String fromSnapshot, long length) {
         AtomicLong changes = new AtomicLong();
@@ -64,6 +64,10 @@ public final class RbdDiff {
             MemorySegment snap = CephNative.cString(arena, fromSnapshot);
             CephNative.call("rbd_diff_iterate2", () -> (int) DIFF_ITERATE2.invokeExact(image.handle(), snap, 0L,
                     length, (byte) 0, (byte) 1, callback, MemorySegment.NULL));
+        } catch (CephException e) {
+            if (changes.get() == 0) {
+                throw e;
+            }
         }
         return changes.get() != 0;
     }
