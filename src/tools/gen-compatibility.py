@@ -60,7 +60,7 @@ STATUS = {
 FAMILY_DEFAULT = {
     "hypervisor": ('as virtstoraged: "not supported by the connection driver: <API>" once open, '
                    '"hypervisor connection not open" before', f"{UNIT}, {E2E}, e2e/PythonClientIT"),
-    "storage": ("done for dir pools (fs, netfs, logical, disk: see their ITs): results, XML and errors as libvirtd 9.0",
+    "storage": ("done for dir pools (fs, netfs, logical, disk, rbd: see their ITs): results, XML and errors as libvirtd 9.0",
                 STORAGE_TESTS),
     "secret": ("deviation: virtstoraged would forward to virtsecretd; we answer \"not supported\"", UNIT),
     "network": ('as virtstoraged: "internal error: connection not open"', f"{E2E}#networkCalls…"),
@@ -129,7 +129,7 @@ out = ["# Compatibility with libvirt 9.0's virtstoraged", "",
        "**-** for a message the server sends. `dispatch/CallDispatcherTest#everyProcedureVirtstoragedAnswersIsImplemented` "
        "fails when a procedure libvirt's virtstoraged answers falls through to \"not supported\" here.", "",
        "## Deliberate differences and known gaps", "",
-       "- `pool-capabilities` / `getCapabilities` list the backends loaded here (dir, fs, netfs, logical, disk); "
+       "- `pool-capabilities` / `getCapabilities` list the backends loaded here (dir, fs, netfs, logical, disk, rbd); "
        "libvirtd 9.0 also has iscsi, scsi, mpath: what is not loaded is `supported='no'`, as libvirt's own code "
        "formats an absent backend.",
        "- Secret procedures: libvirt's virtstoraged forwards them to virtsecretd (secret:///…); ours answers "
@@ -138,6 +138,21 @@ out = ["# Compatibility with libvirt 9.0's virtstoraged", "",
        "derivation with thread CPU time in clock ticks, and on a busy host a sample can read zero); libvirt passes "
        "that failure on, ours runs that one qemu-img command once more (storage/backend/local/LocalVolumeBuilderTest"
        "#aLuksCreateThatQemuImgCouldNotTimeIsRunAgainOnce).",
+       "- rbd: one cluster connection per active pool, kept while the pool runs, replaced after a timeout or a "
+       "lost session, closed at pool stop; libvirt 9.0 connects (and, through the secret daemon, fetches the "
+       "key) for every call (e2e/RbdBackendIT checks one client session on the monitor; src/bench/rbd_bench.py "
+       "measures it, docs/benchmarks.md).",
+       "- rbd error texts end with the error librados/librbd returned (\"Invalid argument\", \"Directory not "
+       "empty\", \"Device or resource busy\", \"Connection timed out\"); libvirt 9.0 appends the thread's "
+       "stale errno, often \"No such file or directory\" or \"Success\" (10 steps of e2e/RbdTranscriptIT).",
+       "- rbd pool allocation never wraps below zero: libvirt takes a deleted volume's allocation from the pool's "
+       "figure, which a refresh may have set lower, and shows 16 EiB until the next refresh; ours stops at zero "
+       "(storage/driver/DriverStateAccountTest, e2e/RbdTranscriptIT).",
+       "- rbd clone from a volume changed since its last snapshot: libvirt 9.0 fails (\"failed to iterate RBD "
+       "snapshot\": it takes its own callback's stop for an error); ours makes a new `libvirt-N` snapshot and "
+       "clones it (e2e/RbdBackendIT). A failed clone on a pool with auth: libvirt's client gets \"An error "
+       "occurred, but the cause is unknown\" (the cleanup's secret connection resets the error); ours gives the "
+       "clone's error (storage/backend/rbd/RbdPoolBackendTest, e2e/RbdTranscriptIT).",
        "- Which secret daemon: libvirt's modular virtstoraged always connects to virtsecretd's socket (remote "
        "driver mode *direct* inside a daemon). Ours takes virtsecretd's socket when it exists, else libvirtd's "
        "`libvirt-sock` when that exists, else virtsecretd's (mode *auto*), so that it also gets secrets on a host "
@@ -195,6 +210,18 @@ LUKS = [
 "| logical pool LUKS volume: lvcreate 2 MiB larger, `qemu-img create -f luks` on the LV, the LV removed when that fails | done as libvirtd 9.0, proven with lvcreate's recorded output played back: this kernel has no device-mapper, so no LV can be made here (libvirtd fails the same way) | storage/backend/logical/LogicalBackendTest |",
 ]
 out += [""] + LUKS
+# issue #19: the rbd backend on a live Ceph cluster
+RBD = [
+"## rbd pools on a live Ceph cluster (issue #19)",
+"",
+"| behaviour | status | test |",
+"| --- | --- | --- |",
+"| the whole rbd transcript (rbd_transcript.py, 82 steps, against a cephx cluster and an auth-none one on 127.0.0.1): pool define/build/start/info/dumpxml/refresh/destroy/undefine; volume create (raw, no format, odd size, allocation 0) and its refusals (qcow2, no or zero capacity, encryption, prealloc-metadata, an existing name); an image made by the rbd CLI found by a refresh; lookups by key and path; resize (grow, delta) and its refusals (shrink, allocate); clone (a protected `libvirt-N` snapshot, reused while unchanged; clone of a clone) and its refusals; wipe zero and trim, other algorithms and flags refused; delete with and without snapshots, an image already gone; upload, download, find-sources, pool delete refused; pools that cannot start (base64 text as the key, a wrong or garbage key, a secret without value, undefined uuid or usage, a secret of usage volume, a missing RADOS pool, no auth against cephx, auth against auth none, the mon down), two hosts with the first down, config_opts; definitions refused | done: as libvirtd 9.0 (recorded by record_rbd_transcript.sh), except the differences listed below | e2e/RbdTranscriptIT |",
+"| librados/librbd through Java's FFM API on worker threads: rados_create (user without `client.`), then libvirt's settings in its order (key as base64 of the secret, auth_supported, mon_host with libvirt's trailing comma, client_mount_timeout, rados_mon_op_timeout, rados_osd_op_timeout 30, rbd_default_format 2, config_opts); no ceph.conf or keyring read | done | storage/backend/rbd/RadosSettingsTest, e2e/RbdBackendIT |",
+"| the cephx key from the secret daemon (usage ceph), never in a log line (the debug log shows `key=<hidden>`), held in bytes cleared after use, never a String | done | e2e/RbdBackendIT#theKeyIsInNoLogLine |",
+"| a dead monitor holds a pool start for librados' 30 s mount timeout, and lookups on a dir pool answer within 100 ms meanwhile; an OSD that stops answering makes a call time out (rados_osd_op_timeout) and the next call reconnects | done | e2e/RbdBackendIT#aDeadMonitorStallsNoOtherPool, #aTimedOutConnectionIsReplacedByTheNextCall |",
+]
+out += [""] + RBD
 out += ["", "## Remote program (0x20008086), every procedure of libvirt 9.0", "",
         "| # | procedure | family | libvirt | status | test |", "| --- | --- | --- | --- | --- | --- |"]
 for number, name, api, _domain, family, answered_by, _virtstoraged in rows(os.path.join(RES, "remote-procedures.tsv")):

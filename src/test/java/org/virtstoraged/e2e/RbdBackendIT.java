@@ -341,4 +341,56 @@ class RbdBackendIT {
             virsh("pool-undefine", "down");
         }
     }
+
+    /**
+     * A pool whose monitor never answers holds its start for librados' 30 s mount timeout; meanwhile lookups
+     * on a dir pool, over one python3-libvirt connection, must each answer within 100 ms.
+     */
+    @Test
+    void aDeadMonitorStallsNoOtherPool() throws Exception {
+        PythonStorageApiIT.requirePythonLibvirt();
+        Path dir = home.resolve("d/quick"); // in the daemon's home, which its user owns
+        ok(virsh("pool-create-as", "quick", "dir", "--target", dir.toString(), "--build"));
+        ok(virsh("vol-create-as", "quick", "q.raw", "1M"));
+        String xml = "<pool type='rbd'>\n  <name>stalled</name>\n  <source>\n    <host name='127.0.0.1' port='"
+                + freePort() + "'/>\n    <name>rbdpool</name>\n  </source>\n</pool>\n";
+        ok(virsh("pool-define", file("stalled.xml", xml).toString()));
+        try {
+            long start = System.nanoTime();
+            var stalled = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return virsh("pool-start", "stalled");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            String probe = String.join("\n",
+                    "import libvirt, sys, time",
+                    "c = libvirt.open(sys.argv[1]); p = c.storagePoolLookupByName('quick'); worst = 0; n = 0",
+                    "end = time.time() + 20",
+                    "while time.time() < end:",
+                    "    t = time.perf_counter(); p.storageVolLookupByName('q.raw').info(); p.info(); n += 1",
+                    // the first calls of a connection warm up both ends; from then on each is timed
+                    "    worst = max(worst, time.perf_counter() - t) if n > 3 else 0; time.sleep(0.01)",
+                    "print(int(worst * 1000))");
+            CommandResult r = Commands.run(List.of("/usr/bin/python3", "-c", probe, daemon.uri()), Map.of(), null, 60);
+            assertEquals(0, r.exitCode(), r.toString());
+            long worstMillis = Long.parseLong(r.stdout().strip());
+            CommandResult started = stalled.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            fails("error: failed to connect to the RADOS monitor on: 127.0.0.1:", started);
+            assertTrue(seconds >= 20, "the stalled start ended after " + seconds + " s, before the lookups did");
+            assertTrue(worstMillis < 100, "a dir pool lookup took " + worstMillis + " ms while an rbd start waited");
+        } finally {
+            virsh("pool-undefine", "stalled");
+            virsh("pool-destroy", "quick");
+        }
+    }
+
+    /** A 127.0.0.1 port nobody listens on: librados keeps trying it until its mount timeout. */
+    private static int freePort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
 }

@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jboss.logging.Logger;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
@@ -28,6 +32,12 @@ import org.virtstoraged.storage.model.VolumeType;
  */
 public final class RbdPoolBackend implements StorageBackend, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RbdPoolBackend.class);
+    /** Threads that read images for a refresh; librados and librbd serve concurrent calls on one ioctx. */
+    private static final ExecutorService IMAGE_READERS = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "rbd-image-reader");
+        t.setDaemon(true);
+        return t;
+    });
     /** VIR_STORAGE_VOL_DELETE_ZEROED and VIR_STORAGE_VOL_DELETE_WITH_SNAPSHOTS. */
     static final int DELETE_ZEROED = 1;
     static final int DELETE_WITH_SNAPSHOTS = 2;
@@ -79,21 +89,51 @@ public final class RbdPoolBackend implements StorageBackend, AutoCloseable {
             } catch (CephException e) {
                 throw RbdErrors.system(e, "Unable to list RBD images");
             }
-            List<VolumeDefinition> volumes = new ArrayList<>();
+            // each image read is a few round trips to the OSDs: up to IMAGE_READERS at once (libvirt reads them
+            // one after another); the results keep the listing's order
+            List<Future<VolumeDefinition>> reads = new ArrayList<>();
             for (String name : names) {
-                try {
-                    volumes.add(RbdVolumeInfo.read(pool, VolumeDefinition.builder(name).type(VolumeType.NETWORK).build(), c));
-                } catch (VirException e) {
-                    if (!(e.getCause() instanceof CephException ce)
-                            || (ce.errno() != Errno.ENOENT && ce.errno() != Errno.ETIMEDOUT)) {
-                        throw e;
+                reads.add(IMAGE_READERS.submit(() -> RbdVolumeInfo.read(pool,
+                        VolumeDefinition.builder(name).type(VolumeType.NETWORK).build(), c)));
+            }
+            List<VolumeDefinition> volumes = new ArrayList<>();
+            try {
+                for (int i = 0; i < reads.size(); i++) {
+                    VolumeDefinition read = imageOrSkipped(reads.get(i), radosPool, names.get(i));
+                    if (read != null) {
+                        volumes.add(read);
                     }
-                    LOG.debugf("RBD image %s/%s left out: %s", radosPool, name, e.getMessage());
                 }
+            } finally {
+                reads.forEach(f -> f.cancel(false));
             }
             LOG.debugf("Found %d images in RBD pool %s", volumes.size(), radosPool);
             return new RefreshedPool(measured, volumes);
         });
+    }
+
+    /**
+     * One image's volume, or null for an image that vanished or timed out meanwhile, which libvirt leaves out
+     * of the refresh; any other failure fails it.
+     */
+    private static VolumeDefinition imageOrSkipped(Future<VolumeDefinition> read, String radosPool, String name) {
+        try {
+            return read.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.STORAGE, "refresh of RBD pool %s interrupted",
+                    radosPool);
+        } catch (ExecutionException ee) {
+            if (!(ee.getCause() instanceof VirException e)) {
+                throw new IllegalStateException(ee.getCause());
+            }
+            if (!(e.getCause() instanceof CephException ce)
+                    || (ce.errno() != Errno.ENOENT && ce.errno() != Errno.ETIMEDOUT)) {
+                throw e;
+            }
+            LOG.debugf("RBD image %s/%s left out: %s", radosPool, name, e.getMessage());
+            return null;
+        }
     }
 
     /** Not in libvirt's backend: here it only closes the pool's connection. */
