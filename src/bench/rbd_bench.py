@@ -100,7 +100,7 @@ def table(results, n):
     for key, label, unit, higher_better in ROWS:
         o, r = results["ours"][key], results["libvirtd"][key]
         ratio = o / r if higher_better else r / o
-        fmt = "%.1f %s" if unit == "vol/s" else "%.3f %s"
+        fmt = "%.1f %s" if unit == "vol/s" else "%.4f %s"
         lines.append("| %s | %s | %s | %.2f |" % (label, fmt % (o, unit), fmt % (r, unit), ratio))
     return "\n".join(lines)
 
