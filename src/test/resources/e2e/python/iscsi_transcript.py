@@ -3,8 +3,10 @@
 
 Usage: iscsi_transcript.py STORAGE_URI PORTAL IQN OUTPUT
 PORTAL is 127.0.0.1:PORT of an iSCSI target (tgt) offering IQN. Run as root: before the calls it runs
-`iscsiadm --mode iface` once, which makes open-iscsi's /etc/iscsi/ifaces, so that the daemon (unprivileged)
-meets the same initiator configuration on a fresh machine as on the one that recorded.
+`iscsiadm --mode iface` once, which makes open-iscsi's /etc/iscsi/ifaces and its lock directory
+/run/lock/iscsi (both root's, mode 0700), so that the daemon (unprivileged) meets the same initiator state on
+a fresh machine as on the one that recorded. (Were an unprivileged iscsiadm the first to run, the lock
+directory would be that user's, and the answers to the interface list would differ.)
 
 On a machine without the iscsi_tcp module and iscsid, every iscsiadm step fails: the transcript holds how
 (iscsiadm's exit status and stderr, as the daemon reports them). Steps, each {"step": NAME, ...}:
