@@ -23,7 +23,8 @@ final class ScsiSysfs {
     /** libvirt's VIR_STORAGE_DEVICE_TYPE_DISK and _ROM: the only SCSI peripheral types that become volumes. */
     static final int TYPE_DISK = 0;
     static final int TYPE_ROM = 5;
-    private static final Pattern TARGET = Pattern.compile("^target(\\d+):.*");
+    /** sscanf("target%u:") succeeds once the number is read: what follows it is not checked. */
+    private static final Pattern TARGET = Pattern.compile("^target(\\d+).*");
 
     /** One logical unit: host:bus:target:lun. */
     record Lun(long host, long bus, long target, long lun) {

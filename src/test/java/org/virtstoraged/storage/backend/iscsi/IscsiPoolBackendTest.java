@@ -266,6 +266,15 @@ class IscsiPoolBackendTest {
     }
 
     @Test
+    void hostNumberIsReadAsSscanfReadsIt() throws IOException {
+        Files.createDirectories(tmp.resolve("sys/class/iscsi_session/session4/device/target12"));
+        assertEquals(12, new ScsiSysfs(tmp.resolve("sys")).hostNumber("4"));
+        Files.createDirectories(tmp.resolve("sys/class/iscsi_session/session5/device/targetX:0:0"));
+        VirException e = assertThrows(VirException.class, () -> new ScsiSysfs(tmp.resolve("sys")).hostNumber("5"));
+        assertEquals("internal error: Failed to parse target 'targetX:0:0'", e.getMessage());
+    }
+
+    @Test
     void unreadableTypeIsNotDirectAccess() throws IOException {
         Files.createDirectories(tmp.resolve("sys/bus/scsi/devices/2:0:0:1"));
         VirException e = assertThrows(VirException.class, () -> new ScsiSysfs(tmp.resolve("sys"))
