@@ -22,6 +22,8 @@ import org.virtstoraged.server.WorkerPool;
 import org.virtstoraged.storage.StorageDriver;
 import org.virtstoraged.storage.backend.dir.DirPoolBackend;
 import org.virtstoraged.storage.backend.disk.DiskPoolBackend;
+import org.virtstoraged.storage.backend.iscsi.IscsiPoolBackend;
+import org.virtstoraged.storage.backend.iscsi.IscsiSecrets;
 import org.virtstoraged.storage.backend.local.SecretFiles;
 import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.backend.logical.LogicalPoolBackend;
@@ -148,6 +150,7 @@ final class DaemonRunner {
                         FileSystemPoolBackend.fs(new ProcessCommandRunner(), secrets),
                         FileSystemPoolBackend.netfs(new ProcessCommandRunner(), secrets),
                         new LogicalPoolBackend(new ProcessCommandRunner(), secrets),
+                        new IscsiPoolBackend(new ProcessCommandRunner(), IscsiSecrets.of(secretClient)),
                         new DiskPoolBackend(new ProcessCommandRunner(), secrets), rbd));
     }
 

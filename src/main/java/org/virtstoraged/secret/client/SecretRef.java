@@ -15,6 +15,8 @@ public record SecretRef(UUID uuid, int usageType, String usageId) {
     public static final int USAGE_VOLUME = 1;
     /** VIR_SECRET_USAGE_TYPE_CEPH: the cephx key of an rbd pool. */
     public static final int USAGE_CEPH = 2;
+    /** VIR_SECRET_USAGE_TYPE_ISCSI: the CHAP password of an iscsi pool. */
+    public static final int USAGE_ISCSI = 3;
     private static final String[] USAGE_NAMES = {"none", "volume", "ceph", "iscsi", "tls", "vtpm"};
 
     /** virSecretUsageTypeToString. */

@@ -40,6 +40,16 @@ public interface StorageBackend {
         throw new UnsupportedOperationException("startPool");
     }
 
+    /**
+     * What the backend's last startPool or stopPool of this pool wrote into its live definition, applied to
+     * {@code pool}. libvirt's backends change the definition in place and keep the change even when the call
+     * then fails (the iscsi backend fills in the host's default port while it makes the portal), and the pool's
+     * XML shows it. Default: unchanged.
+     */
+    default PoolDefinition definitionAfterStartOrStop(PoolDefinition pool) {
+        return pool;
+    }
+
     /** Lists the pool's volumes and measures it. Every backend has it. */
     RefreshedPool refreshPool(PoolDefinition pool);
 

@@ -172,12 +172,30 @@ final class DriverState {
             states.delete(pool.name());
             if (backend.supports(Operation.STOP_POOL)) {
                 try {
-                    backend.stopPool(pool.definition());
+                    stopPool(backend, pool);
                 } catch (RuntimeException ignored) {
                     // the refresh error is the one to report
                 }
             }
             throw e;
+        }
+    }
+
+    /** The backend's startPool; the pool keeps what it wrote into the definition, failed or not. */
+    static void startPool(StorageBackend backend, PoolObject pool) {
+        try {
+            backend.startPool(pool.definition());
+        } finally {
+            pool.setDefinition(backend.definitionAfterStartOrStop(pool.definition()));
+        }
+    }
+
+    /** The backend's stopPool; the pool keeps what it wrote into the definition, failed or not. */
+    static void stopPool(StorageBackend backend, PoolObject pool) {
+        try {
+            backend.stopPool(pool.definition());
+        } finally {
+            pool.setDefinition(backend.definitionAfterStartOrStop(pool.definition()));
         }
     }
 

@@ -182,7 +182,7 @@ public final class PoolDriver {
         pool.setStarting(true);
         try {
             if (backend.get().supports(Operation.START_POOL)) {
-                backend.get().startPool(pool.definition());
+                DriverState.startPool(backend.get(), pool);
             }
             state.saveState(pool);
             state.refresh(backend.get(), pool);
@@ -435,7 +435,7 @@ public final class PoolDriver {
             }
         }
         if (backend.supports(Operation.START_POOL)) {
-            backend.startPool(pool.definition());
+            DriverState.startPool(backend, pool);
         }
         state.saveState(pool);
         state.refresh(backend, pool);
@@ -469,7 +469,7 @@ public final class PoolDriver {
             DriverState.requireNoAsyncJobs(pool);
             state.states.delete(pool.name());
             if (backend.supports(Operation.STOP_POOL)) {
-                backend.stopPool(pool.definition());
+                DriverState.stopPool(backend, pool);
             }
             pool.clearVolumes();
             state.lifecycleEvent(pool, PoolEvent.STOPPED);

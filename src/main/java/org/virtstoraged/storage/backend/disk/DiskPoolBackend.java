@@ -357,7 +357,7 @@ public final class DiskPoolBackend implements StorageBackend {
     }
 
     /** virStorageBackendStablePath for a partition found under the pool's target directory. */
-    static String stablePath(PoolDefinition pool, String devpath) {
+    public static String stablePath(PoolDefinition pool, String devpath) {
         String target = pool.targetPath().orElse(null);
         if (target == null || target.equals("/dev") || target.equals("/dev/") || !target.startsWith("/dev/")) {
             return devpath;
