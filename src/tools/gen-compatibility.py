@@ -60,7 +60,7 @@ STATUS = {
 FAMILY_DEFAULT = {
     "hypervisor": ('as virtstoraged: "not supported by the connection driver: <API>" once open, '
                    '"hypervisor connection not open" before', f"{UNIT}, {E2E}, e2e/PythonClientIT"),
-    "storage": ("done for dir pools (fs, netfs, logical, disk, rbd: see their ITs): results, XML and errors as libvirtd 9.0",
+    "storage": ("done for dir pools (fs, netfs, logical, disk, rbd, iscsi: see their ITs): results, XML and errors as libvirtd 9.0",
                 STORAGE_TESTS),
     "secret": ("deviation: virtstoraged would forward to virtsecretd; we answer \"not supported\"", UNIT),
     "network": ('as virtstoraged: "internal error: connection not open"', f"{E2E}#networkCalls…"),
@@ -129,8 +129,8 @@ out = ["# Compatibility with libvirt 9.0's virtstoraged", "",
        "**-** for a message the server sends. `dispatch/CallDispatcherTest#everyProcedureVirtstoragedAnswersIsImplemented` "
        "fails when a procedure libvirt's virtstoraged answers falls through to \"not supported\" here.", "",
        "## Deliberate differences and known gaps", "",
-       "- `pool-capabilities` / `getCapabilities` list the backends loaded here (dir, fs, netfs, logical, disk, rbd); "
-       "libvirtd 9.0 also has iscsi, scsi, mpath: what is not loaded is `supported='no'`, as libvirt's own code "
+       "- `pool-capabilities` / `getCapabilities` list the backends loaded here (dir, fs, netfs, logical, iscsi, disk, rbd); "
+       "libvirtd 9.0 also has scsi, mpath: what is not loaded is `supported='no'`, as libvirt's own code "
        "formats an absent backend.",
        "- Secret procedures: libvirt's virtstoraged forwards them to virtsecretd (secret:///…); ours answers "
        "\"not supported\". Volume passphrases are read from the secret daemon (see the LUKS section).",
@@ -222,6 +222,19 @@ RBD = [
 "| a dead monitor holds a pool start for librados' 30 s mount timeout, and lookups on a dir pool answer within 100 ms meanwhile; an OSD that stops answering makes a call time out (rados_osd_op_timeout) and the next call reconnects | done | e2e/RbdBackendIT#aDeadMonitorStallsNoOtherPool, #aTimedOutConnectionIsReplacedByTheNextCall |",
 ]
 out += [""] + RBD
+# issue #20: the iSCSI family
+ISCSI = [
+"## iscsi pools: the kernel initiator through iscsiadm (issue #20)",
+"",
+"| behaviour | status | test |",
+"| --- | --- | --- |",
+"| iscsiadm argv and output parsing as libvirt 9.0's viriscsi.c (session probe, iface lookup and creation as `libvirt-iface-XXXXXXXX`, sendtargets discovery persistent and not, node new/update, login/logout, rescan): every case of libvirt's tests/viriscsitest.c played back (its outputs are recorded real iscsiadm output) | done | storage/backend/iscsi/IscsiadmTest |",
+"| pool check/start (node record, CHAP through the secret daemon with usage iscsi, login, the default port 3260 written into the pool's definition even when the start fails, as libvirt's XML then shows), refresh (LUs from sysfs: disks and CD-ROMs with a block device, stable path, scsi_id key), stop, find-pool-sources, and libvirt's refusals | done; refresh and login against a real session are tested only against a sysfs fixture: this kernel has no iscsi_tcp and iscsid cannot run | storage/backend/iscsi/IscsiPoolBackendTest |",
+"| the whole iscsi transcript on this machine (iscsi_transcript.py against a tgt target on 127.0.0.1, daemon unprivileged): find-sources with and without port, with an initiator IQN, and its refusals (iscsiadm's exit status and stderr in the message); definitions refused; pools plain, without port, CHAP by usage and by uuid, ceph auth, initiator IQN, no device, two hosts: define/start/info/XML/refresh/stop/undefine | done: as libvirtd 9.0 (recorded by record_iscsi_transcript.sh) | e2e/IscsiTranscriptIT |",
+"| wipe, upload, download of iscsi volumes (libvirt's local helpers) | declared as in libvirt; not tested here (no iSCSI block devices) | - |",
+"| iscsi-direct (libiscsi), scsi, mpath | not yet: libvirt's answer for an absent backend | - |",
+]
+out += [""] + ISCSI
 out += ["", "## Remote program (0x20008086), every procedure of libvirt 9.0", "",
         "| # | procedure | family | libvirt | status | test |", "| --- | --- | --- | --- | --- | --- |"]
 for number, name, api, _domain, family, answered_by, _virtstoraged in rows(os.path.join(RES, "remote-procedures.tsv")):
