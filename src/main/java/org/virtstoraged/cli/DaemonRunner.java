@@ -25,8 +25,10 @@ import org.virtstoraged.storage.backend.disk.DiskPoolBackend;
 import org.virtstoraged.storage.backend.local.SecretFiles;
 import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.backend.logical.LogicalPoolBackend;
+import org.virtstoraged.storage.backend.mpath.MpathPoolBackend;
 import org.virtstoraged.storage.backend.rbd.CephSecrets;
 import org.virtstoraged.storage.backend.rbd.RbdPoolBackend;
+import org.virtstoraged.storage.backend.scsi.ScsiPoolBackend;
 import org.virtstoraged.storage.backend.fs.FileSystemPoolBackend;
 import org.virtstoraged.storage.command.ProcessCommandRunner;
 import org.virtstoraged.systemd.ProcessEnvironment;
@@ -148,7 +150,8 @@ final class DaemonRunner {
                         FileSystemPoolBackend.fs(new ProcessCommandRunner(), secrets),
                         FileSystemPoolBackend.netfs(new ProcessCommandRunner(), secrets),
                         new LogicalPoolBackend(new ProcessCommandRunner(), secrets),
-                        new DiskPoolBackend(new ProcessCommandRunner(), secrets), rbd));
+                        new DiskPoolBackend(new ProcessCommandRunner(), secrets), rbd,
+                        new ScsiPoolBackend(new ProcessCommandRunner()), new MpathPoolBackend(new ProcessCommandRunner())));
     }
 
     /** The pool definitions are re-read on SIGHUP, off the signal thread. */

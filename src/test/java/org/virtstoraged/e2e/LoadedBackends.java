@@ -9,7 +9,7 @@ import java.util.List;
  * when a backend is or is not loaded.
  */
 final class LoadedBackends {
-    static final List<String> TYPES = List.of("dir", "fs", "netfs", "logical", "disk", "rbd");
+    static final List<String> TYPES = List.of("dir", "fs", "netfs", "logical", "scsi", "mpath", "disk", "rbd");
     /** Ours that the recording libvirtd lacked, each after the type it follows in registration order. */
     private static final List<String[]> NOT_IN_RECORDINGS = List.<String[]>of(new String[] {"rbd", "disk"});
     private static final String ALTERNATIVES = String.join("|", TYPES);
