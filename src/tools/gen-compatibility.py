@@ -60,7 +60,7 @@ STATUS = {
 FAMILY_DEFAULT = {
     "hypervisor": ('as virtstoraged: "not supported by the connection driver: <API>" once open, '
                    '"hypervisor connection not open" before', f"{UNIT}, {E2E}, e2e/PythonClientIT"),
-    "storage": ("done for dir pools (fs, netfs, logical, disk, rbd, iscsi: see their ITs): results, XML and errors as libvirtd 9.0",
+    "storage": ("done for dir pools (fs, netfs, logical, disk, rbd, iscsi, scsi, mpath: see their ITs): results, XML and errors as libvirtd 9.0",
                 STORAGE_TESTS),
     "secret": ("deviation: virtstoraged would forward to virtsecretd; we answer \"not supported\"", UNIT),
     "network": ('as virtstoraged: "internal error: connection not open"', f"{E2E}#networkCalls…"),
@@ -129,9 +129,9 @@ out = ["# Compatibility with libvirt 9.0's virtstoraged", "",
        "**-** for a message the server sends. `dispatch/CallDispatcherTest#everyProcedureVirtstoragedAnswersIsImplemented` "
        "fails when a procedure libvirt's virtstoraged answers falls through to \"not supported\" here.", "",
        "## Deliberate differences and known gaps", "",
-       "- `pool-capabilities` / `getCapabilities` list the backends loaded here (dir, fs, netfs, logical, iscsi, disk, rbd); "
-       "libvirtd 9.0 also has scsi, mpath: what is not loaded is `supported='no'`, as libvirt's own code "
-       "formats an absent backend.",
+       "- `pool-capabilities` / `getCapabilities` list the backends loaded here (dir, fs, netfs, logical, iscsi, scsi, "
+       "mpath, disk, rbd), in libvirt's order; what is not loaded (iscsi-direct, sheepdog, gluster, zfs, vstorage) is "
+       "`supported='no'`, as libvirt's own code formats an absent backend.",
        "- Secret procedures: libvirt's virtstoraged forwards them to virtsecretd (secret:///…); ours answers "
        "\"not supported\". Volume passphrases are read from the secret daemon (see the LUKS section).",
        "- qemu-img sometimes fails a LUKS creation with \"Unable to get accurate CPU usage\" (it times the key "
@@ -224,7 +224,7 @@ RBD = [
 out += [""] + RBD
 # issue #20: the iSCSI family
 ISCSI = [
-"## iscsi pools: the kernel initiator through iscsiadm (issue #20)",
+"## iscsi, scsi and mpath pools (issue #20)",
 "",
 "| behaviour | status | test |",
 "| --- | --- | --- |",
@@ -232,7 +232,10 @@ ISCSI = [
 "| pool check/start (node record, CHAP through the secret daemon with usage iscsi, login, the default port 3260 written into the pool's definition even when the start fails, as libvirt's XML then shows), refresh (LUs from sysfs: disks and CD-ROMs with a block device, stable path, scsi_id key), stop, find-pool-sources, and libvirt's refusals | done; refresh and login against a real session are tested only against a sysfs fixture: this kernel has no iscsi_tcp and iscsid cannot run | storage/backend/iscsi/IscsiPoolBackendTest |",
 "| the whole iscsi transcript on this machine (iscsi_transcript.py against a tgt target on 127.0.0.1, daemon unprivileged): find-sources with and without port, with an initiator IQN, and its refusals (iscsiadm's exit status and stderr in the message); definitions refused; pools plain, without port, CHAP by usage and by uuid, ceph auth, initiator IQN, no device, two hosts: define/start/info/XML/refresh/stop/undefine | done: as libvirtd 9.0 (recorded by record_iscsi_transcript.sh) | e2e/IscsiTranscriptIT |",
 "| wipe, upload, download of iscsi volumes (libvirt's local helpers) | declared as in libvirt; not tested here (no iSCSI block devices) | - |",
-"| iscsi-direct (libiscsi), scsi, mpath | not yet: libvirt's answer for an absent backend | - |",
+"| scsi pools: scsi_host adapters by name or parent PCI address, fc_host vHBAs created and deleted through vport_create/vport_delete (the managed mark saved before the attempt, as libvirt), start/check/refresh (scan, udevadm settle, LUs as `unit:B:T:L` with stable paths and scsi_id keys)/destroy | done: as libvirtd 9.0 on this host (no SCSI or FC hosts); LU discovery proven on a sysfs fixture shaped after libvirt's test data. Not done: libvirt's delayed rescan thread after a vport is made (the next refresh finds the LUs); a vHBA's parent comes from the sysfs ancestry, not from a node-device driver | e2e/ScsiMpathTranscriptIT, storage/backend/scsi/ScsiPoolBackendTest, ScsiPoolThroughDriverTest, ScsiNamesTest |",
+"| scsi: an fc_host pool whose vHBA already exists fails with \"the wwnn/wwpn for 'hostN' are assigned to an HBA\" (libvirt 9.0's checkName tests its result the wrong way round) | kept as libvirt 9.0 | storage/backend/scsi/ScsiPoolBackendTest |",
+"| mpath pools: multipath maps through dmsetup (`ls --target multipath`, `table`), volumes `dm-MINOR` keyed `/dev/mapper/NAME`; without device-mapper an empty pool | done: as libvirtd 9.0 on this host (no device-mapper); maps proven on dmsetup output (one recording from this host, the others constructed in dmsetup's format, each file says which) | e2e/ScsiMpathTranscriptIT, storage/backend/mpath/MpathPoolBackendTest |",
+"| iscsi-direct (libiscsi) | not yet: libvirt's answer for an absent backend | - |",
 ]
 out += [""] + ISCSI
 out += ["", "## Remote program (0x20008086), every procedure of libvirt 9.0", "",

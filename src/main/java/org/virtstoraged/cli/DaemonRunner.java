@@ -27,8 +27,10 @@ import org.virtstoraged.storage.backend.iscsi.IscsiSecrets;
 import org.virtstoraged.storage.backend.local.SecretFiles;
 import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.backend.logical.LogicalPoolBackend;
+import org.virtstoraged.storage.backend.mpath.MpathPoolBackend;
 import org.virtstoraged.storage.backend.rbd.CephSecrets;
 import org.virtstoraged.storage.backend.rbd.RbdPoolBackend;
+import org.virtstoraged.storage.backend.scsi.ScsiPoolBackend;
 import org.virtstoraged.storage.backend.fs.FileSystemPoolBackend;
 import org.virtstoraged.storage.command.ProcessCommandRunner;
 import org.virtstoraged.systemd.ProcessEnvironment;
@@ -151,6 +153,7 @@ final class DaemonRunner {
                         FileSystemPoolBackend.netfs(new ProcessCommandRunner(), secrets),
                         new LogicalPoolBackend(new ProcessCommandRunner(), secrets),
                         new IscsiPoolBackend(new ProcessCommandRunner(), IscsiSecrets.of(secretClient)),
+                        new ScsiPoolBackend(new ProcessCommandRunner()), new MpathPoolBackend(new ProcessCommandRunner()),
                         new DiskPoolBackend(new ProcessCommandRunner(), secrets), rbd));
     }
 

@@ -9,6 +9,7 @@ public enum ErrorDomain {
     REMOTE(13),
     URI(45),
     STORAGE(18),
+    NODEDEV(22),
     SECRET(30),
     STREAMS(38),
     ADMIN(62);

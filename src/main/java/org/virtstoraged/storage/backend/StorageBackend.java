@@ -36,6 +36,15 @@ public interface StorageBackend {
         throw new UnsupportedOperationException("buildPool");
     }
 
+    /**
+     * A definition the pool is to have from now on, taken before {@link #startPool} and kept (in the config
+     * of a persistent pool too) even when starting fails: libvirt's scsi backend marks a vHBA it is about to
+     * make as managed this way. Empty for the backends that change nothing.
+     */
+    default Optional<PoolDefinition> definitionForStart(PoolDefinition pool) {
+        return Optional.empty();
+    }
+
     default void startPool(PoolDefinition pool) {
         throw new UnsupportedOperationException("startPool");
     }

@@ -182,7 +182,7 @@ public final class PoolDriver {
         pool.setStarting(true);
         try {
             if (backend.get().supports(Operation.START_POOL)) {
-                DriverState.startPool(backend.get(), pool);
+                startBackend(backend.get(), pool);
             }
             state.saveState(pool);
             state.refresh(backend.get(), pool);
@@ -435,11 +435,25 @@ public final class PoolDriver {
             }
         }
         if (backend.supports(Operation.START_POOL)) {
-            DriverState.startPool(backend, pool);
+            startBackend(backend, pool);
         }
         state.saveState(pool);
         state.refresh(backend, pool);
         pool.setActive(true);
+    }
+
+    /** The backend's startPool, after the definition it wants kept whatever the outcome (see definitionForStart). */
+    private void startBackend(StorageBackend backend, PoolObject pool) {
+        Optional<PoolDefinition> changed = backend.definitionForStart(pool.definition());
+        if (changed.isPresent()) {
+            PoolDefinition def = changed.get();
+            pool.setDefinition(def);
+            if (pool.isPersistent()) {
+                // virStoragePoolSaveConfig: a failure to save stops the start with its own error
+                state.configs.save(def.name(), UUID.fromString(def.uuid()), PoolXml.format(def));
+            }
+        }
+        DriverState.startPool(backend, pool);
     }
 
     public void build(PoolRef ref, int flags) {
