@@ -22,8 +22,10 @@ import org.virtstoraged.server.WorkerPool;
 import org.virtstoraged.storage.StorageDriver;
 import org.virtstoraged.storage.backend.dir.DirPoolBackend;
 import org.virtstoraged.storage.backend.disk.DiskPoolBackend;
+import org.virtstoraged.storage.backend.gluster.GlusterPoolBackend;
 import org.virtstoraged.storage.backend.iscsi.IscsiPoolBackend;
 import org.virtstoraged.storage.backend.iscsi.IscsiSecrets;
+import org.virtstoraged.storage.backend.local.ExecutableLocator;
 import org.virtstoraged.storage.backend.local.SecretFiles;
 import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.backend.logical.LogicalPoolBackend;
@@ -147,6 +149,9 @@ final class DaemonRunner {
         // rbd pools keep a cluster connection while active: shut them down with the daemon
         RbdPoolBackend rbd = new RbdPoolBackend(CephSecrets.of(secretClient));
         shutdown.add(rbd::close);
+        // so do gluster pools (a volume handle each), torn down off the request path
+        GlusterPoolBackend gluster = new GlusterPoolBackend(new ProcessCommandRunner(), ExecutableLocator::find);
+        shutdown.add(gluster::close);
         return StorageDriver.open(paths.storageConfigDir(), paths.storageAutostartDir(), stateDir,
                 List.of(new DirPoolBackend(new ProcessCommandRunner(), secrets),
                         FileSystemPoolBackend.fs(new ProcessCommandRunner(), secrets),
@@ -154,7 +159,7 @@ final class DaemonRunner {
                         new LogicalPoolBackend(new ProcessCommandRunner(), secrets),
                         new IscsiPoolBackend(new ProcessCommandRunner(), IscsiSecrets.of(secretClient)),
                         new ScsiPoolBackend(new ProcessCommandRunner()), new MpathPoolBackend(new ProcessCommandRunner()),
-                        new DiskPoolBackend(new ProcessCommandRunner(), secrets), rbd));
+                        new DiskPoolBackend(new ProcessCommandRunner(), secrets), rbd, gluster));
     }
 
     /** The pool definitions are re-read on SIGHUP, off the signal thread. */

@@ -32,6 +32,11 @@ public interface StorageBackend {
         throw new UnsupportedOperationException("checkPool");
     }
 
+    /** The same, told whether the pool was active before (its state file): gluster keeps that answer. */
+    default boolean checkPool(PoolDefinition pool, boolean wasActive) {
+        return checkPool(pool);
+    }
+
     default void buildPool(PoolDefinition pool, int flags) {
         throw new UnsupportedOperationException("buildPool");
     }
