@@ -4,14 +4,16 @@ import java.util.List;
 
 /**
  * The pool types our daemon has backends for, in libvirt's registration order. libvirtd 9.0, which made the
- * recordings, had the same ones but rbd (Debian's libvirtd had no libvirt-daemon-driver-storage-rbd when recording); the
- * answers that list backends are the one deliberate difference, and libvirt's own code gives them this way
- * when a backend is or is not loaded.
+ * recordings, had the same ones but rbd and gluster (Debian's libvirtd had neither
+ * libvirt-daemon-driver-storage-rbd nor -gluster when recording); the answers that list backends are the one
+ * deliberate difference, and libvirt's own code gives them this way when a backend is or is not loaded.
  */
 final class LoadedBackends {
-    static final List<String> TYPES = List.of("dir", "fs", "netfs", "logical", "iscsi", "scsi", "mpath", "disk", "rbd");
+    static final List<String> TYPES = List.of("dir", "fs", "netfs", "logical", "iscsi", "scsi", "mpath", "disk", "rbd",
+            "gluster");
     /** Ours that the recording libvirtd lacked, each after the type it follows in registration order. */
-    private static final List<String[]> NOT_IN_RECORDINGS = List.<String[]>of(new String[] {"rbd", "disk"});
+    private static final List<String[]> NOT_IN_RECORDINGS = List.<String[]>of(new String[] {"rbd", "disk"},
+            new String[] {"gluster", "rbd"});
     private static final String ALTERNATIVES = String.join("|", TYPES);
 
     private LoadedBackends() {
