@@ -23,9 +23,17 @@ final class GlusterCalls {
     /** Any other call: one or two round trips to a brick. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
 
+    /**
+     * The stack of a worker: gfapi resolves a symbolic link by recursing once per link followed, up to its
+     * limit of 2048, about 600 bytes a level; a link to itself (which libvirt skips as ELOOP) took 1640 levels
+     * to overflow a Java thread's default 1 MiB stack, which kills the whole process. libvirt's threads have
+     * glibc's 8 MiB. Only the pages touched are committed.
+     */
+    static final long STACK_BYTES = 16L << 20;
+
     /** Daemon threads: a call stuck in the library must not keep the daemon from exiting. */
     private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "gluster-call");
+        Thread t = new Thread(null, r, "gluster-call", STACK_BYTES);
         t.setDaemon(true);
         return t;
     });
