@@ -20,7 +20,6 @@ Steps, each {"step": NAME, ...} with results {"ok": ...} or {"error": {"code", "
 Normalized: pool uuids @UUID@, the pool's capacity/allocation/available (signs recorded beside), file
 times @TIME@. Durations are recorded rounded, never raw.
 """
-import json
 import os
 import re
 import subprocess
@@ -28,14 +27,13 @@ import sys
 import time
 
 import libvirt
-from answers import err
+from transcript import Transcript
 
 libvirt.registerErrorHandler(lambda ctx, e: None, None)
 
 STORAGE_URI, HOST, VOLUME, MOUNT, OUTPUT = sys.argv[1:6]
 MIB = 1024 * 1024
 storage = libvirt.open(STORAGE_URI)
-steps = []
 
 
 def normalize(text):
@@ -47,37 +45,13 @@ def normalize(text):
     return text
 
 
-def call(fn):
-    try:
-        return {"ok": fn()}
-    except libvirt.libvirtError as e:
-        r = err(e)
-        r["error"]["message"] = normalize(r["error"]["message"])
-        return r
-
-
-def record(step, **results):
-    steps.append(dict(step=step, **results))
-
-
 def rounded(seconds):
     """A duration as a coarse, reproducible figure."""
     return "under 7 s" if seconds < 7 else "about %d s" % (5 * round(seconds / 5))
 
 
-def sign(n):
-    return "wrapped (>= 2^63)" if n >= 2 ** 63 else (">0" if n > 0 else "0")
-
-
-def pool_info(p):
-    def f():
-        state, cap, alloc, avail = p.info()
-        return {"state": state, "capacity": sign(cap), "allocation": sign(alloc), "available": sign(avail)}
-    return call(f)
-
-
-def xml_lines(fn):
-    return call(lambda: normalize(fn()).splitlines())
+T = Transcript(normalize)
+call, record, xml_lines, pool_info = T.call, T.record, T.xml_lines, T.pool_info
 
 
 def listing(p):
@@ -251,9 +225,7 @@ def main():
         record(step, define=result, **extra)
 
     subprocess.run(["umount", MOUNT], check=True, timeout=60)
-    with open(OUTPUT, "w", encoding="utf-8") as f:
-        json.dump(steps, f, indent=1, sort_keys=True)
-        f.write("\n")
+    T.write(OUTPUT)
 
 
 main()

@@ -58,18 +58,8 @@ public final class Glfs implements AutoCloseable {
     public static Glfs create(String volume) {
         GfapiNative.require();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment err = GfapiNative.errnoSegment(arena);
             MemorySegment name = GfapiNative.cString(arena, volume);
-            MemorySegment fs;
-            try {
-                fs = (MemorySegment) NEW.invokeExact(err, name);
-            } catch (Throwable t) {
-                throw GfapiNative.unexpected(t);
-            }
-            if (fs.equals(MemorySegment.NULL)) {
-                throw new GfapiException("glfs_new", GfapiNative.errno(err));
-            }
-            return new Glfs(fs);
+            return new Glfs(pointerCall(arena, "glfs_new", err -> (MemorySegment) NEW.invokeExact(err, name)));
         }
     }
 
@@ -122,34 +112,16 @@ public final class Glfs implements AutoCloseable {
     public GlfsDir opendir(String path) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment p = GfapiNative.cString(arena, path);
-            MemorySegment err = GfapiNative.errnoSegment(arena);
-            MemorySegment fd;
-            try {
-                fd = (MemorySegment) OPENDIR.invokeExact(err, handle(), p);
-            } catch (Throwable t) {
-                throw GfapiNative.unexpected(t);
-            }
-            if (fd.equals(MemorySegment.NULL)) {
-                throw new GfapiException("glfs_opendir", GfapiNative.errno(err));
-            }
-            return new GlfsDir(fd);
+            return new GlfsDir(pointerCall(arena, "glfs_opendir", err -> (MemorySegment) OPENDIR.invokeExact(err,
+                    handle(), p)));
         }
     }
 
     public GlfsFile open(String path, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment p = GfapiNative.cString(arena, path);
-            MemorySegment err = GfapiNative.errnoSegment(arena);
-            MemorySegment fd;
-            try {
-                fd = (MemorySegment) OPEN.invokeExact(err, handle(), p, flags);
-            } catch (Throwable t) {
-                throw GfapiNative.unexpected(t);
-            }
-            if (fd.equals(MemorySegment.NULL)) {
-                throw new GfapiException("glfs_open", GfapiNative.errno(err));
-            }
-            return new GlfsFile(fd);
+            return new GlfsFile(pointerCall(arena, "glfs_open", err -> (MemorySegment) OPEN.invokeExact(err,
+                    handle(), p, flags)));
         }
     }
 
@@ -163,6 +135,38 @@ public final class Glfs implements AutoCloseable {
     @FunctionalInterface
     interface Call {
         int invoke(MemorySegment errno) throws Throwable;
+    }
+
+    @FunctionalInterface
+    interface PointerCall {
+        MemorySegment invoke(MemorySegment errno) throws Throwable;
+    }
+
+    /** Makes the call; a NULL result becomes a {@link GfapiException} with the errno it left. */
+    static MemorySegment pointerCall(Arena arena, String name, PointerCall call) {
+        MemorySegment err = GfapiNative.errnoSegment(arena);
+        MemorySegment result;
+        try {
+            result = call.invoke(err);
+        } catch (Throwable t) {
+            throw GfapiNative.unexpected(t);
+        }
+        if (result.equals(MemorySegment.NULL)) {
+            throw new GfapiException(name, GfapiNative.errno(err));
+        }
+        return result;
+    }
+
+    /**
+     * Closes a descriptor (glfs_close, glfs_closedir) once its owner stops using it; a failure is ignored: the
+     * descriptors this backend opens are read-only.
+     */
+    static void closeQuietly(String name, MethodHandle close, MemorySegment fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            call(arena, name, err -> (int) close.invokeExact(err, fd));
+        } catch (GfapiException e) {
+            // nothing was written through it
+        }
     }
 
     /** Makes the call; a negative result becomes a {@link GfapiException} with the errno it left. */

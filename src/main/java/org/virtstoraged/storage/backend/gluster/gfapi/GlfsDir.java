@@ -57,10 +57,6 @@ public final class GlfsDir implements AutoCloseable {
             return;
         }
         closed = true;
-        try (Arena arena = Arena.ofConfined()) {
-            Glfs.call(arena, "glfs_closedir", err -> (int) CLOSEDIR.invokeExact(err, fd));
-        } catch (GfapiException e) {
-            // nothing was written through it
-        }
+        Glfs.closeQuietly("glfs_closedir", CLOSEDIR, fd);
     }
 }

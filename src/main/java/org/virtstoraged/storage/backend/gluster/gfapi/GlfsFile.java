@@ -57,10 +57,6 @@ public final class GlfsFile implements AutoCloseable {
             return;
         }
         closed = true;
-        try (Arena arena = Arena.ofConfined()) {
-            Glfs.call(arena, "glfs_close", err -> (int) CLOSE.invokeExact(err, fd));
-        } catch (GfapiException e) {
-            // opened read-only: nothing to lose
-        }
+        Glfs.closeQuietly("glfs_close", CLOSE, fd);
     }
 }
