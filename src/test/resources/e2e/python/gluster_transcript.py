@@ -59,7 +59,8 @@ def listing(p):
 
 
 def on_mount(*names):
-    """which of the names the FUSE mount shows"""
+    """which of the names the FUSE mount shows, once its client's md-cache (1 s) has let go of what it saw"""
+    time.sleep(1.5)
     return {n: os.path.lexists(os.path.join(MOUNT, n)) for n in names}
 
 
@@ -163,6 +164,7 @@ def main():
     delete("delete sub (a directory with a file)", "sub", 0, "sub/inner.img")
     os.unlink(os.path.join(MOUNT, "plain.qcow2"))
     delete("delete plain.qcow2 (removed behind the daemon's back)", "plain.qcow2")
+    time.sleep(1.5)
     record("refresh after deletes", result=call(lambda: p.refresh(0)), volumes=listing(p),
            on_mount=sorted(n for n in os.listdir(MOUNT) if not n.startswith(".")))
     record("durations", start=rounded(start_seconds), refresh=rounded(refresh_seconds),

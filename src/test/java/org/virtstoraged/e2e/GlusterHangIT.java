@@ -53,8 +53,9 @@ class GlusterHangIT {
             ours.start();
             Virsh virsh = ours.virsh();
             int port = silent.getLocalPort();
-            ok(virsh.run("pool-define-as", "silent", "gluster", "--source-host", "127.0.0.1", "--source-port",
-                    String.valueOf(port), "--source-name", "gv0"));
+            Path xml = Files.writeString(home.resolve("silent.xml"), "<pool type='gluster'><name>silent</name><source>"
+                    + "<host name='127.0.0.1' port='" + port + "'/><name>gv0</name></source></pool>");
+            ok(virsh.run("pool-define", xml.toString()));
             ok(virsh.run("pool-define-as", "local", "dir", "--target", dirPool.toString()));
             ok(virsh.run("pool-start", "local"));
 
