@@ -245,7 +245,7 @@ GLUSTER = [
 "| find-storage-pool-sources: `gluster --xml --log-file=/dev/null volume info all --remote-host=HOST`, `//volumes/volume/name` each a source at dir `/`; a failing CLI is \"no storage pools were found\", a missing one \"'gluster' command line tool not found\" (shared with netfs' lookup) | done | storage/backend/gluster/GlusterSourcesTest (a real recording of the CLI), e2e/GlusterTranscriptIT |",
 "| checkPool at daemon start keeps the state the pool had (virStorageBackendGlusterCheckPool), then refreshes it | done | - |",
 "| gfapi resolves a link by recursion (up to 2048 levels): its calls run on 16 MiB stacks (a link to itself overflowed a Java thread's 1 MiB and killed the process) | done | e2e/GlusterTranscriptIT (the `loop` link) |",
-"| netfs pools of format glusterfs: mount argv `-o nodev,nosuid,noexec,direct-io-mode=1 -t glusterfs HOST:/VOL` | argv done (storage/backend/fs/MountCommandTest); not run against a real volume here | storage/backend/fs/MountCommandTest |",
+"| netfs pools of format glusterfs as root (system mode, private mount namespace): libvirt's mount argv (`-o nodev,nosuid,noexec,direct-io-mode=1 -t glusterfs`, as libvirt's storagepoolxml2argvtest), build, start, volumes raw/qcow2/qcow2 with a backing volume, upload, download, resize, wipe, clone, delete, refresh, destroy (unmount), undefine on a real GlusterFS volume through FUSE | done: transcript identical to root libvirtd 9.0's (netfs-gluster.expected, recorded twice, identical) | e2e/GlusterNetfsIT, storage/backend/fs/MountCommandTest |",
 ]
 out += [""] + GLUSTER
 # issue #20: the iSCSI family
