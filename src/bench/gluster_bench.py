@@ -22,23 +22,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import storage_bench as sb  # noqa: E402  (the daemons, started as the storage bench starts them)
+from rbd_bench import run, timed  # noqa: E402
 import libvirt  # noqa: E402
 
 REPO = sb.REPO
 VOLUME_SCRIPT = os.path.join(REPO, "src", "test", "scripts", "gluster-volume.sh")
 GLUSTER_BACKEND = "/usr/lib/x86_64-linux-gnu/libvirt/storage-backend/libvirt_storage_backend_gluster.so"
-MiB = 1024 * 1024
-
-
-def run(argv, **kw):
-    r = subprocess.run(argv, capture_output=True, text=True, **kw)
-    if r.returncode != 0:
-        raise sb.BenchError("'%s' failed (%d): %s" % (" ".join(argv), r.returncode, r.stderr.strip()[-2000:]))
-    return r.stdout
 
 
 def make_files(directory, n):
@@ -53,12 +45,6 @@ def make_files(directory, n):
 def pool_xml(host, volume, directory):
     return ("<pool type='gluster'><name>bench</name><source><host name='%s'/><name>%s</name><dir path='/%s'/>"
             "</source></pool>" % (host, volume, directory))
-
-
-def timed(fn):
-    t = time.perf_counter()
-    fn()
-    return time.perf_counter() - t
 
 
 def measure(conn, xml, reps):

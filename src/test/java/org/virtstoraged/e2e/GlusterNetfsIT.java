@@ -1,9 +1,7 @@
 package org.virtstoraged.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,22 +28,9 @@ class GlusterNetfsIT {
         if (!"0".equals(Commands.run(List.of("id", "-u"), Map.of(), null, 10).stdout().trim())) {
             fail("GlusterNetfsIT mounts a GlusterFS volume: it must run as root");
         }
-        Path scenario = FsPoolIT.SYSTEM_SCENARIOS.resolve("netfs-gluster.virsh");
-        Path expectedFile = FsPoolIT.SYSTEM_SCENARIOS.resolve("netfs-gluster.expected");
         Path base = VirshScenarioIT.freshBase();
-        try (GlusterVolume gluster = GlusterVolume.start(home.resolve("gluster"))) {
-            CommandResult r = Commands.run(List.of("bash", FsPoolIT.SYSTEM_SCENARIOS.resolve("run-system.sh").toString(),
-                    Path.of(DaemonProcess.jar()).toAbsolutePath().toString(), scenario.toAbsolutePath().toString(),
-                    base.toString()), Map.of("LC_ALL", "C", "JAVA", DaemonProcess.javaBinary()), null, 600);
-            assertEquals(0, r.exitCode(), "run-system.sh failed:\n" + r);
-            Files.createDirectories(VirshScenarioIT.ACTUAL);
-            Path actualFile = VirshScenarioIT.ACTUAL.resolve("netfs-gluster.actual");
-            Files.writeString(actualFile, r.stdout());
-            if (!Files.readString(expectedFile).equals(r.stdout())) {
-                fail("virsh transcript of netfs-gluster.virsh differs from root libvirtd 9.0's (- expected, + ours; "
-                        + "full transcript in " + actualFile.toAbsolutePath() + "):\n"
-                        + VirshScenarioIT.unifiedDiff(expectedFile, actualFile) + "\nstderr:\n" + r.stderr());
-            }
+        try (GlusterVolume _ = GlusterVolume.start(home.resolve("gluster"))) {
+            FsPoolIT.assertSystemScenarioMatches("netfs-gluster", base);
         } finally {
             VirshScenarioIT.deleteTree(base);
         }
