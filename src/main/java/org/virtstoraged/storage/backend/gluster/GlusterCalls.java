@@ -71,8 +71,4 @@ final class GlusterCalls {
     static Future<?> detached(Runnable call) {
         return WORKERS.submit(call);
     }
-
-    static ExecutorService workers() {
-        return WORKERS;
-    }
 }

@@ -1,10 +1,12 @@
 package org.virtstoraged.storage.backend.gluster;
 
-import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
+import org.virtstoraged.os.Errno;
 import org.virtstoraged.storage.backend.gluster.gfapi.GfapiException;
 import org.virtstoraged.storage.backend.gluster.gfapi.GfapiLibrary;
 import org.virtstoraged.storage.backend.gluster.gfapi.GfapiLibraryMissing;
@@ -22,6 +24,8 @@ final class GlusterConnection implements AutoCloseable {
 
     private final GlusterLocation location;
     private final Glfs fs;
+    /** gfapi calls under way on the handle, including those whose callers timed out. */
+    private int running;
 
     private GlusterConnection(GlusterLocation location, Glfs fs) {
         this.location = location;
@@ -42,34 +46,34 @@ final class GlusterConnection implements AutoCloseable {
             throw VirException.of(ErrorCode.OPERATION_FAILED, ErrorDomain.STORAGE,
                     "failed to create glfs object for '%s'", location.volume());
         }
+        GlusterConnection c = new GlusterConnection(location, fs);
         try {
-            connect(fs, location);
+            c.connect();
         } catch (RuntimeException e) {
-            GlusterCalls.detached(fs::close);
+            // torn down once glfs_init has returned, if ever
+            c.close();
             throw e;
         }
-        return new GlusterConnection(location, fs);
+        return c;
     }
 
-    private static void connect(Glfs fs, GlusterLocation location) {
-        CompletableFuture<Void> init = CompletableFuture.runAsync(() -> {
-            fs.setVolfileServer("tcp", location.host(), location.port());
-            fs.init();
-        }, GlusterCalls.workers());
+    private void connect() {
         try {
-            GlusterCalls.await("glfs_init", GlusterCalls.CONNECT_TIMEOUT, init);
+            call("glfs_init", GlusterCalls.CONNECT_TIMEOUT, glfs -> {
+                glfs.setVolfileServer("tcp", location.host(), location.port());
+                glfs.init();
+                return null;
+            });
         } catch (GfapiException e) {
-            if (!init.isDone()) {
-                // the handle may be torn down only once glfs_init has returned, if ever
-                init.whenComplete((ok, failed) -> fs.close());
+            if (e.errno() == Errno.ETIMEDOUT) {
                 LOG.warnf("glfs_init for %s did not return within %d s; left running on its own thread",
                         location.uri(), GlusterCalls.CONNECT_TIMEOUT.toSeconds());
             }
             throw GlusterErrors.system(e, "failed to connect to %s", location.uri());
         }
         try {
-            GlusterCalls.bounded("glfs_chdir", GlusterCalls.CALL_TIMEOUT, () -> {
-                fs.chdir(location.dir());
+            call("glfs_chdir", glfs -> {
+                glfs.chdir(location.dir());
                 return null;
             });
         } catch (GfapiException e) {
@@ -82,12 +86,64 @@ final class GlusterConnection implements AutoCloseable {
         return location;
     }
 
-    Glfs fs() {
-        return fs;
+    /**
+     * Runs a gfapi call on the volume handle, bounded by the call timeout. The call is counted until it really
+     * returns, even after its caller gave up on it: the handle is torn down only once none is running.
+     */
+    <T> T call(String name, Function<Glfs, T> body) {
+        return call(name, GlusterCalls.CALL_TIMEOUT, body);
     }
 
+    private <T> T call(String name, Duration timeout, Function<Glfs, T> body) {
+        enter();
+        return GlusterCalls.bounded(name, timeout, () -> {
+            try {
+                return body.apply(fs);
+            } finally {
+                leave();
+            }
+        });
+    }
+
+    /** A call whose result nobody waits for (closing a descriptor), counted like {@link #call}. */
+    void detached(Runnable body) {
+        enter();
+        GlusterCalls.detached(() -> {
+            try {
+                body.run();
+            } finally {
+                leave();
+            }
+        });
+    }
+
+    private synchronized void enter() {
+        running++;
+    }
+
+    private synchronized void leave() {
+        running--;
+        notifyAll();
+    }
+
+    /** Waits until no call runs on the handle (a call stuck in the library keeps it forever: a leak, no crash). */
+    private synchronized void awaitIdle() throws InterruptedException {
+        while (running > 0) {
+            wait();
+        }
+    }
+
+    /** glfs_fini on a worker thread, once the calls still running on the handle have returned. */
     @Override
     public void close() {
-        GlusterFinis.start(fs);
+        GlusterFinis.start(() -> {
+            try {
+                awaitIdle();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            fs.close();
+        });
     }
 }

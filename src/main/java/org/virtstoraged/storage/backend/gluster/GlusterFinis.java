@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.virtstoraged.storage.backend.gluster.gfapi.Glfs;
 
 /**
  * The glfs_fini calls under way: each takes about ten seconds, so it runs on a worker thread, never on a
@@ -18,8 +17,9 @@ final class GlusterFinis {
     private GlusterFinis() {
     }
 
-    static void start(Glfs fs) {
-        Future<?> f = GlusterCalls.detached(fs::close);
+    /** Starts a teardown (waiting for the handle's calls, then glfs_fini) on a worker thread. */
+    static void start(Runnable teardown) {
+        Future<?> f = GlusterCalls.detached(teardown);
         synchronized (RUNNING) {
             RUNNING.removeIf(Future::isDone);
             RUNNING.add(f);

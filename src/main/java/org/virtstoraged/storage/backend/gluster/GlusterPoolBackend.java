@@ -83,7 +83,7 @@ public final class GlusterPoolBackend implements StorageBackend, AutoCloseable {
             GlusterLocation loc = c.location();
             GlfsDir dir;
             try {
-                dir = GlusterCalls.bounded("glfs_opendir", GlusterCalls.CALL_TIMEOUT, () -> c.fs().opendir(loc.dir()));
+                dir = c.call("glfs_opendir", fs -> fs.opendir(loc.dir()));
             } catch (GfapiException e) {
                 throw GlusterErrors.system(e, "cannot open path '%s' in '%s'", loc.dir(), loc.volume());
             }
@@ -92,7 +92,7 @@ public final class GlusterPoolBackend implements StorageBackend, AutoCloseable {
                 while (true) {
                     GlfsDir.Entry entry;
                     try {
-                        entry = GlusterCalls.bounded("glfs_readdirplus_r", GlusterCalls.CALL_TIMEOUT, dir::next);
+                        entry = c.call("glfs_readdirplus_r", fs -> dir.next());
                     } catch (GfapiException e) {
                         throw GlusterErrors.system(e, "failed to read directory '%s' in '%s'", loc.dir(),
                                 loc.volume());
@@ -103,11 +103,11 @@ public final class GlusterPoolBackend implements StorageBackend, AutoCloseable {
                     GlusterVolumes.read(c, entry.name(), entry.stat()).ifPresent(volumes::add);
                 }
             } finally {
-                GlusterCalls.detached(dir::close);
+                c.detached(dir::close);
             }
             GlfsStatvfs sv;
             try {
-                sv = GlusterCalls.bounded("glfs_statvfs", GlusterCalls.CALL_TIMEOUT, () -> c.fs().statvfs(loc.dir()));
+                sv = c.call("glfs_statvfs", fs -> fs.statvfs(loc.dir()));
             } catch (GfapiException e) {
                 throw GlusterErrors.system(e, "cannot statvfs path '%s' in '%s'", loc.dir(), loc.volume());
             }
@@ -145,11 +145,11 @@ public final class GlusterPoolBackend implements StorageBackend, AutoCloseable {
         connections.with(pool, c -> {
             String path = c.location().pathOf(volume.name());
             try {
-                GlusterCalls.bounded(dir ? "glfs_rmdir" : "glfs_unlink", GlusterCalls.CALL_TIMEOUT, () -> {
+                c.call(dir ? "glfs_rmdir" : "glfs_unlink", fs -> {
                     if (dir) {
-                        c.fs().rmdir(path);
+                        fs.rmdir(path);
                     } else {
-                        c.fs().unlink(path);
+                        fs.unlink(path);
                     }
                     return null;
                 });

@@ -41,12 +41,11 @@ final class GlusterVolumes {
             return Optional.empty();
         }
         GlusterLocation loc = c.location();
-        Glfs fs = c.fs();
         String path = loc.pathOf(name);
         GlfsStat st = entryStat;
         if (st.isSymlink()) {
             try {
-                st = GlusterCalls.bounded("glfs_stat", GlusterCalls.CALL_TIMEOUT, () -> fs.stat(path));
+                st = c.call("glfs_stat", fs -> fs.stat(path));
             } catch (GfapiException e) {
                 if (e.errno() == Errno.ENOENT || e.errno() == Errno.ELOOP) {
                     LOG.warnf("ignoring dangling symlink '%s'", name);
@@ -62,7 +61,7 @@ final class GlusterVolumes {
             return Optional.of(vol.withType(VolumeType.NETDIR).withTargetFormat("dir"));
         }
         byte[] header = new byte[ImageProbe.MAX_HEADER];
-        int length = readHeader(fs, path, name, header);
+        int length = readHeader(c, path, name, header);
         ImageInfo info;
         try {
             info = ImageProbe.probe(header, length);
@@ -73,21 +72,20 @@ final class GlusterVolumes {
     }
 
     /** glfs_open (O_RDONLY|O_NOCTTY) and up to VIR_STORAGE_MAX_HEADER bytes, each call bounded. */
-    private static int readHeader(Glfs fs, String path, String name, byte[] header) {
+    private static int readHeader(GlusterConnection c, String path, String name, byte[] header) {
         GlfsFile file;
         try {
-            file = GlusterCalls.bounded("glfs_open", GlusterCalls.CALL_TIMEOUT, () -> fs.open(path,
-                    Glfs.O_RDONLY_NOCTTY));
+            file = c.call("glfs_open", fs -> fs.open(path, Glfs.O_RDONLY_NOCTTY));
         } catch (GfapiException e) {
             // a file gone since the listing (or a link dangling now) is a race libvirt reports
             throw GlusterErrors.system(e, "cannot open volume '%s'", name);
         }
         try {
-            return GlusterCalls.bounded("glfs_read", GlusterCalls.CALL_TIMEOUT, () -> file.readFully(header));
+            return c.call("glfs_read", fs -> file.readFully(header));
         } catch (GfapiException e) {
             throw GlusterErrors.system(e, "unable to read '%s'", name);
         } finally {
-            GlusterCalls.detached(file::close);
+            c.detached(file::close);
         }
     }
 
