@@ -2,7 +2,7 @@
 # Records gluster_transcript.json (libvirt 9.0's gluster pool backend against a live GlusterFS volume; see
 # gluster_transcript.py): starts a fresh volume with src/test/scripts/gluster-volume.sh, libvirt 9.0's
 # libvirtd with /work/shared/tools/anchor-libvirtd.sh (user lvanchor; $ANCHOR overrides the path), runs
-# the script, stops both. Takes about 2 minutes (libvirt spends ~10 s in glfs_fini after every call).
+# the script, stops both. Takes 2-3 minutes (libvirt spends ~10 s in glfs_fini after every call).
 # Needs, besides what .ci/run installs: libvirt-daemon-driver-storage-gluster (libvirtd's gluster backend,
 # which must be installed before libvirtd starts). CI does not run this script.
 # Usage (as root, from anywhere; no other glusterd may run on the machine):
