@@ -11,11 +11,8 @@ import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.backend.RefreshedPool;
-import org.virtstoraged.storage.backend.StorageBackend;
-import org.virtstoraged.storage.backend.VolumeStreamFile;
 import org.virtstoraged.storage.backend.local.ExecutableLocator;
-import org.virtstoraged.storage.backend.local.LocalVolumeStreams;
-import org.virtstoraged.storage.backend.local.LocalVolumeWiper;
+import org.virtstoraged.storage.backend.local.LocalBlockPoolBackend;
 import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.model.PoolDefinition;
 import org.virtstoraged.storage.model.PoolHost;
@@ -31,14 +28,12 @@ import org.virtstoraged.storage.xml.PoolXml;
  * rescans the session and lists its LUs from sysfs; volumes cannot be created or deleted, but they can be
  * wiped, uploaded and downloaded as local block devices (libvirt's *Local helpers).
  */
-public final class IscsiPoolBackend implements StorageBackend {
+public final class IscsiPoolBackend extends LocalBlockPoolBackend {
     private static final Logger LOG = Logger.getLogger(IscsiPoolBackend.class);
 
     private final Iscsiadm iscsiadm;
     private final IscsiChap chap;
     private final IscsiVolumes volumes;
-    private final LocalVolumeWiper wiper;
-    private final LocalVolumeStreams streams;
     /** The pools (by uuid) whose last start or stop made the portal, and so gave their host the default port. */
     private final Set<String> portalMade = ConcurrentHashMap.newKeySet();
 
@@ -53,22 +48,16 @@ public final class IscsiPoolBackend implements StorageBackend {
      */
     public IscsiPoolBackend(Iscsiadm iscsiadm, CommandRunner runner, IscsiSecrets secrets, Path sysfs,
             String devDir, Optional<String> udevadm) {
+        super(runner, EnumSet.of(Operation.CHECK_POOL, Operation.START_POOL, Operation.STOP_POOL,
+                Operation.FIND_POOL_SOURCES));
         this.iscsiadm = iscsiadm;
         this.chap = new IscsiChap(iscsiadm, secrets);
         this.volumes = new IscsiVolumes(new ScsiSysfs(sysfs), devDir, runner, udevadm);
-        this.wiper = new LocalVolumeWiper(runner);
-        this.streams = new LocalVolumeStreams(runner);
     }
 
     @Override
     public PoolType type() {
         return PoolType.ISCSI;
-    }
-
-    @Override
-    public Set<Operation> operations() {
-        return EnumSet.of(Operation.CHECK_POOL, Operation.START_POOL, Operation.STOP_POOL,
-                Operation.FIND_POOL_SOURCES, Operation.WIPE_VOL, Operation.UPLOAD_VOL, Operation.DOWNLOAD_VOL);
     }
 
     /** Active when a session to the target exists; a definition libvirt refuses leaves the pool inactive. */
@@ -155,24 +144,6 @@ public final class IscsiPoolBackend implements StorageBackend {
                 .devices(List.of(new PoolSourceDevice(t))).initiatorIqn(spec.initiatorIqn().orElse(null)).build())
                 .toList();
         return PoolXml.formatSourceList(PoolType.ISCSI, found);
-    }
-
-    @Override
-    public VolumeDefinition wipeVol(PoolDefinition pool, VolumeDefinition volume, int algorithm, int flags) {
-        wiper.wipe(volume, algorithm, flags);
-        return volume;
-    }
-
-    @Override
-    public VolumeStreamFile uploadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
-            int flags) {
-        return streams.upload(volume, offset, length, flags);
-    }
-
-    @Override
-    public VolumeStreamFile downloadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
-            int flags) {
-        return streams.download(volume, offset, length, flags);
     }
 
     /** The checks libvirt makes before using a pool's source: one host, one device. */
