@@ -27,7 +27,6 @@ import org.virtstoraged.storage.backend.local.LocalVolumeWiper;
 import org.virtstoraged.storage.backend.local.PoolDirectory;
 import org.virtstoraged.storage.backend.local.SecretFiles;
 import org.virtstoraged.storage.backend.local.VolumeProbe;
-import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.model.PoolDefinition;
 import org.virtstoraged.storage.model.PoolType;
@@ -50,7 +49,7 @@ public final class DirPoolBackend implements StorageBackend {
 
     /** A dir pool without a secret driver: encrypted volumes fail as on unknown secrets. */
     public DirPoolBackend(CommandRunner runner) {
-        this(runner, new SecretFiles(Path.of("/nonexistent"), VolumeSecretStore.NONE));
+        this(runner, SecretFiles.NONE);
     }
 
     public DirPoolBackend(CommandRunner runner, SecretFiles secrets) {
