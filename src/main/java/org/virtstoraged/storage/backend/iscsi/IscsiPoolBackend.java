@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
@@ -34,8 +32,6 @@ public final class IscsiPoolBackend extends LocalBlockPoolBackend {
     private final Iscsiadm iscsiadm;
     private final IscsiChap chap;
     private final IscsiVolumes volumes;
-    /** The pools (by uuid) whose last start or stop made the portal, and so gave their host the default port. */
-    private final Set<String> portalMade = ConcurrentHashMap.newKeySet();
 
     public IscsiPoolBackend(CommandRunner runner, IscsiSecrets secrets) {
         this(new Iscsiadm(runner), runner, secrets, Path.of("/sys"), "/dev", ExecutableLocator.find("udevadm"));
@@ -73,13 +69,13 @@ public final class IscsiPoolBackend extends LocalBlockPoolBackend {
     }
 
     @Override
-    public void startPool(PoolDefinition pool) {
+    public void startPool(PoolDefinition pool, KeptDefinition kept) {
         PoolSource source = pool.source();
         requireSource(source);
         if (iscsiadm.session(target(pool), true).isPresent()) {
             return;
         }
-        String portal = portal(pool);
+        String portal = portal(pool, kept);
         // login needs a static node record for the target
         iscsiadm.nodeNew(portal, target(pool));
         chap.apply(portal, source);
@@ -94,35 +90,26 @@ public final class IscsiPoolBackend extends LocalBlockPoolBackend {
     }
 
     @Override
-    public void stopPool(PoolDefinition pool) {
+    public void stopPool(PoolDefinition pool, KeptDefinition kept) {
         if (iscsiadm.session(target(pool), true).isEmpty()) {
             return;
         }
-        iscsiadm.logout(portal(pool), pool.source().initiatorIqn().orElse(null), target(pool));
-    }
-
-    /** virStorageBackendISCSIPortal on the pool's own definition, which it changes: see below. */
-    private String portal(PoolDefinition pool) {
-        String portal = IscsiPortal.of(pool.source());
-        portalMade.add(pool.uuid());
-        return portal;
+        iscsiadm.logout(portal(pool, kept), pool.source().initiatorIqn().orElse(null), target(pool));
     }
 
     /**
-     * libvirt writes port 3260 into the pool's host when it makes the portal of a host without a port, and the
-     * pool's XML shows it from then on (until the daemon restarts), even when the start failed.
+     * virStorageBackendISCSIPortal on the pool's own definition: libvirt writes port 3260 into a host without a
+     * port as it makes the portal, and the pool's XML shows it from then on (until the daemon restarts), even
+     * when the start then fails.
      */
-    @Override
-    public PoolDefinition definitionAfterStartOrStop(PoolDefinition pool) {
-        if (!portalMade.remove(pool.uuid())) {
-            return pool;
-        }
+    private static String portal(PoolDefinition pool, KeptDefinition kept) {
+        String portal = IscsiPortal.of(pool.source());
         PoolHost host = pool.source().hosts().get(0);
-        if (host.port() != 0) {
-            return pool;
+        if (host.port() == 0) {
+            kept.live(pool.withSource(pool.source().toBuilder()
+                    .hosts(List.of(new PoolHost(host.name(), IscsiPortal.DEFAULT_PORT))).build()));
         }
-        return pool.withSource(pool.source().toBuilder()
-                .hosts(List.of(new PoolHost(host.name(), IscsiPortal.DEFAULT_PORT))).build());
+        return portal;
     }
 
     @Override

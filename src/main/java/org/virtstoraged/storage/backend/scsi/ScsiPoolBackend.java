@@ -116,20 +116,15 @@ public final class ScsiPoolBackend extends LocalBlockPoolBackend {
      * when making it fails.
      */
     @Override
-    public Optional<PoolDefinition> definitionForStart(PoolDefinition pool) {
-        if (adapter(pool) instanceof PoolAdapter.FcHost fc && !Boolean.TRUE.equals(fc.managed())
-                && !vports.exists(fc)) {
-            PoolAdapter managed = new PoolAdapter.FcHost(fc.parent(), fc.parentWwnn(), fc.parentWwpn(),
-                    fc.parentFabricWwn(), Boolean.TRUE, fc.wwnn(), fc.wwpn());
-            return Optional.of(pool.withSource(pool.source().toBuilder().adapter(managed).build()));
-        }
-        return Optional.empty();
-    }
-
-    @Override
-    public void startPool(PoolDefinition pool) {
+    public void startPool(PoolDefinition pool, KeptDefinition kept) {
         if (adapter(pool) instanceof PoolAdapter.FcHost fc) {
-            vports.create(fc);
+            PoolAdapter.FcHost made = fc;
+            if (!Boolean.TRUE.equals(fc.managed()) && !vports.exists(fc)) {
+                made = new PoolAdapter.FcHost(fc.parent(), fc.parentWwnn(), fc.parentWwpn(), fc.parentFabricWwn(),
+                        Boolean.TRUE, fc.wwnn(), fc.wwpn());
+                kept.saved(pool.withSource(pool.source().toBuilder().adapter(made).build()));
+            }
+            vports.create(made);
         }
     }
 
