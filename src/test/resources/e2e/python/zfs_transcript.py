@@ -23,7 +23,7 @@ import sys
 import tempfile
 
 import libvirt
-from answers import err, plain
+from answers import call
 
 libvirt.registerErrorHandler(lambda ctx, e: None, None)
 
@@ -33,13 +33,6 @@ steps = []
 UUID = "5a2f0c1e-7b3d-4e8a-9c6f-0000000000%02x"
 VOL = "<volume><name>%s</name><capacity>%d</capacity>%s</volume>"
 SECRET_UUID = "5a2f0c1e-7b3d-4e8a-9c6f-00000000ffff"
-
-
-def call(fn):
-    try:
-        return {"ok": plain(fn())}
-    except libvirt.libvirtError as e:
-        return err(e)
 
 
 def record(step, **results):

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -50,7 +49,7 @@ class ZfsTranscriptIT {
             ours.start();
             CommandResult r = Commands.run(List.of("/usr/bin/python3", SCRIPT.toAbsolutePath().toString(), ours.uri(),
                     output.toString()), Map.of(), null, 300);
-            assertEquals(0, r.exitCode(), () -> "zfs_transcript.py: " + r + "\ndaemon log:\n" + log(ours));
+            assertEquals(0, r.exitCode(), () -> "zfs_transcript.py: " + r + "\ndaemon log:\n" + ours.logForReport());
         }
         JsonArray want = new JsonArray(Files.readString(RECORDING));
         JsonArray got = new JsonArray(Files.readString(output));
@@ -66,7 +65,7 @@ class ZfsTranscriptIT {
             JsonObject expected = ourSteps.getOrDefault(step, w);
             if (!expected.equals(g)) {
                 differing.add(step);
-                report.append(diff(step, expected, g));
+                report.append(TranscriptDiff.of(home, "expected: " + step, expected, g));
             }
         }
         if (!differing.isEmpty()) {
@@ -121,21 +120,5 @@ class ZfsTranscriptIT {
     private static JsonObject error(int code, int domain, String message) {
         return new JsonObject().put("error", new JsonObject().put("code", code).put("domain", domain)
                 .put("message", message));
-    }
-
-    private String diff(String step, JsonObject want, JsonObject got) throws Exception {
-        Path e = Files.writeString(home.resolve("want.json"), Json.encodePrettily(want) + "\n");
-        Path a = Files.writeString(home.resolve("got.json"), Json.encodePrettily(got) + "\n");
-        CommandResult d = Commands.run(List.of("diff", "-u", "--label", "expected: " + step, "--label", "ours",
-                e.toString(), a.toString()), Map.of(), null, 30);
-        return d.stdout();
-    }
-
-    private static String log(DaemonProcess d) {
-        try {
-            return d.log();
-        } catch (Exception e) {
-            return e.toString();
-        }
     }
 }

@@ -15,9 +15,8 @@ import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.backend.RefreshedPool;
-import org.virtstoraged.storage.backend.StorageBackend;
-import org.virtstoraged.storage.backend.VolumeStreamFile;
 import org.virtstoraged.storage.backend.local.ExecutableLocator;
+import org.virtstoraged.storage.backend.local.LocalStreamVolumes;
 import org.virtstoraged.storage.backend.local.LocalVolumeStreams;
 import org.virtstoraged.storage.backend.zfs.ZfsOutput.PoolReading;
 import org.virtstoraged.storage.backend.zfs.ZfsOutput.VolumeRow;
@@ -38,7 +37,7 @@ import org.virtstoraged.util.StrToLong;
  * gets "Cannot find 'zfs' in path" from the calls that need them. A refresh never fails: libvirt reports a
  * failed zpool or zfs and goes on with what it has (an active pool without volumes here).
  */
-public final class ZfsPoolBackend implements StorageBackend {
+public final class ZfsPoolBackend implements LocalStreamVolumes {
     private static final Logger LOG = Logger.getLogger(ZfsPoolBackend.class);
 
     private final PathTools tools;
@@ -207,15 +206,8 @@ public final class ZfsPoolBackend implements StorageBackend {
     }
 
     @Override
-    public VolumeStreamFile uploadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
-            int flags) {
-        return streams.upload(volume, offset, length, flags);
-    }
-
-    @Override
-    public VolumeStreamFile downloadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
-            int flags) {
-        return streams.download(volume, offset, length, flags);
+    public LocalVolumeStreams streams() {
+        return streams;
     }
 
     /** The source name: a zpool, or a dataset path below one (it defaults to the pool's name). */
