@@ -60,7 +60,7 @@ STATUS = {
 FAMILY_DEFAULT = {
     "hypervisor": ('as virtstoraged: "not supported by the connection driver: <API>" once open, '
                    '"hypervisor connection not open" before', f"{UNIT}, {E2E}, e2e/PythonClientIT"),
-    "storage": ("done for dir pools (fs, netfs, logical, disk, rbd, iscsi, scsi, mpath, zfs, vstorage: see their tests): results, XML and errors as libvirtd 9.0",
+    "storage": ("done for dir pools (fs, netfs, logical, disk, rbd, iscsi, scsi, mpath: see their ITs): results, XML and errors as libvirtd 9.0",
                 STORAGE_TESTS),
     "secret": ("deviation: virtstoraged would forward to virtsecretd; we answer \"not supported\"", UNIT),
     "network": ('as virtstoraged: "internal error: connection not open"', f"{E2E}#networkCalls…"),
