@@ -1,6 +1,5 @@
 package org.virtstoraged.storage.backend.vstorage;
 
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
