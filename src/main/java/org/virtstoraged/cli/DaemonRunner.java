@@ -32,6 +32,8 @@ import org.virtstoraged.storage.backend.rbd.CephSecrets;
 import org.virtstoraged.storage.backend.rbd.RbdPoolBackend;
 import org.virtstoraged.storage.backend.scsi.ScsiPoolBackend;
 import org.virtstoraged.storage.backend.fs.FileSystemPoolBackend;
+import org.virtstoraged.storage.backend.vstorage.VstoragePoolBackend;
+import org.virtstoraged.storage.backend.zfs.ZfsPoolBackend;
 import org.virtstoraged.storage.command.ProcessCommandRunner;
 import org.virtstoraged.systemd.ProcessEnvironment;
 import org.virtstoraged.systemd.SdNotify;
@@ -154,7 +156,9 @@ final class DaemonRunner {
                         new LogicalPoolBackend(new ProcessCommandRunner(), secrets),
                         new IscsiPoolBackend(new ProcessCommandRunner(), IscsiSecrets.of(secretClient)),
                         new ScsiPoolBackend(new ProcessCommandRunner()), new MpathPoolBackend(new ProcessCommandRunner()),
-                        new DiskPoolBackend(new ProcessCommandRunner(), secrets), rbd));
+                        new DiskPoolBackend(new ProcessCommandRunner(), secrets), rbd,
+                        new ZfsPoolBackend(new ProcessCommandRunner()),
+                        new VstoragePoolBackend(new ProcessCommandRunner(), secrets)));
     }
 
     /** The pool definitions are re-read on SIGHUP, off the signal thread. */
