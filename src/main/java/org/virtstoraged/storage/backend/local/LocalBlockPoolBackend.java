@@ -2,8 +2,6 @@ package org.virtstoraged.storage.backend.local;
 
 import java.util.EnumSet;
 import java.util.Set;
-import org.virtstoraged.storage.backend.StorageBackend;
-import org.virtstoraged.storage.backend.VolumeStreamFile;
 import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.model.PoolDefinition;
 import org.virtstoraged.storage.model.VolumeDefinition;
@@ -12,9 +10,9 @@ import org.virtstoraged.storage.model.VolumeDefinition;
  * What libvirt's iscsi, scsi and mpath backends share: their volumes are local block devices the pool neither
  * creates nor deletes, and wipeVol, uploadVol and downloadVol are libvirt's *Local helpers on them
  * (virStorageBackendVolWipeLocal, ...UploadLocal, ...DownloadLocal). A subclass names the pool operations
- * it has; these three are added to them.
+ * it has; these three are added to them. Upload and download are {@link LocalStreamVolumes}' defaults.
  */
-public abstract class LocalBlockPoolBackend implements StorageBackend {
+public abstract class LocalBlockPoolBackend implements LocalStreamVolumes {
     private static final Set<Operation> VOLUME_IO = EnumSet.of(Operation.WIPE_VOL, Operation.UPLOAD_VOL,
             Operation.DOWNLOAD_VOL);
 
@@ -44,14 +42,7 @@ public abstract class LocalBlockPoolBackend implements StorageBackend {
     }
 
     @Override
-    public final VolumeStreamFile uploadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
-            int flags) {
-        return streams.upload(volume, offset, length, flags);
-    }
-
-    @Override
-    public final VolumeStreamFile downloadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
-            int flags) {
-        return streams.download(volume, offset, length, flags);
+    public final LocalVolumeStreams streams() {
+        return streams;
     }
 }

@@ -4,7 +4,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
@@ -32,8 +31,6 @@ public final class VstoragePoolBackend implements LocalDirectoryPool {
     private final MountTable mounts;
     private final VstorageMount mount;
     private final DirPoolBackend local;
-    /** The pools whose start was attempted since the last {@link #definitionAfterStartOrStop}, by uuid. */
-    private final Set<String> started = ConcurrentHashMap.newKeySet();
 
     public VstoragePoolBackend(CommandRunner runner, SecretFiles secrets) {
         this(runner, ExecutableLocator::find, new MountTable(), new VstorageMount(UnixAccounts.PASSWD,
@@ -81,20 +78,16 @@ public final class VstoragePoolBackend implements LocalDirectoryPool {
         PoolDirectory.build(pool);
     }
 
-    /** virStorageBackendVzPoolStart: vstorage-mount, even when the cluster is mounted already. */
-    @Override
-    public void startPool(PoolDefinition pool) {
-        started.add(pool.uuid());
-        tools.runChecked(mount.argv(filled(pool)));
-    }
-
     /**
-     * libvirt fills the unset target permissions into the live pool before it mounts, and the pool shows them
-     * from then on, whether the mount worked or not (not in its saved config).
+     * virStorageBackendVzPoolStart: vstorage-mount, even when the cluster is mounted already. libvirt fills the
+     * unset target permissions into the live pool before it mounts, and the pool shows them from then on,
+     * whether the mount worked or not (not in its saved config).
      */
     @Override
-    public PoolDefinition definitionAfterStartOrStop(PoolDefinition pool) {
-        return started.remove(pool.uuid()) ? filled(pool) : pool;
+    public void startPool(PoolDefinition pool, KeptDefinition kept) {
+        PoolDefinition filled = filled(pool);
+        kept.live(filled);
+        tools.runChecked(mount.argv(filled));
     }
 
     private static PoolDefinition filled(PoolDefinition pool) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
+import org.virtstoraged.storage.backend.KeptDefinitions;
 import org.virtstoraged.storage.backend.dir.DirPoolBackend;
 import org.virtstoraged.storage.backend.fs.MountTable;
 import org.virtstoraged.storage.backend.local.ProcessIdentity;
@@ -80,9 +81,11 @@ class VstoragePoolBackendTest {
                 target.toString(), "-m", "750", "-g", "vmgroup", "-u", "vmuser"), 0, "", "");
         PoolDefinition pool = pool("<permissions><mode>0750</mode><owner>1234</owner><group>5678</group></permissions>");
         VstoragePoolBackend backend = backend(runner);
-        backend.startPool(pool);
+        KeptDefinitions kept = new KeptDefinitions();
+        backend.startPool(pool, kept);
         assertEquals(List.of(), runner.remaining());
-        assertEquals(pool, backend.definitionAfterStartOrStop(pool));
+        assertEquals(List.of(pool), kept.live());
+        assertEquals(List.of(), kept.saved());
     }
 
     @Test
@@ -91,11 +94,13 @@ class VstoragePoolBackendTest {
                 target.toString(), "-m", "711", "-g", "daemongroup", "-u", "daemonuser"), 0, "", "");
         VstoragePoolBackend backend = backend(runner);
         PoolDefinition pool = pool("");
-        backend.startPool(pool);
+        KeptDefinitions kept = new KeptDefinitions();
+        backend.startPool(pool, kept);
+        assertEquals(1, kept.live().size());
         assertEquals(new Permissions(0711, ProcessIdentity.effectiveUid(), ProcessIdentity.effectiveGid(), null),
-                backend.definitionAfterStartOrStop(pool).targetPermissions());
-        // only once per start: a stop alone changes nothing
-        assertEquals(pool, backend.definitionAfterStartOrStop(pool));
+                kept.live().get(0).targetPermissions());
+        // live only: the saved config keeps the unset permissions
+        assertEquals(List.of(), kept.saved());
     }
 
     @Test
@@ -103,11 +108,12 @@ class VstoragePoolBackendTest {
         PlaybackCommandRunner runner = new PlaybackCommandRunner();
         VstoragePoolBackend backend = backend(runner, name -> Optional.empty());
         PoolDefinition pool = pool("");
-        VirException e = assertThrows(VirException.class, () -> backend.startPool(pool));
+        KeptDefinitions kept = new KeptDefinitions();
+        VirException e = assertThrows(VirException.class, () -> backend.startPool(pool, kept));
         assertEquals("Cannot find 'vstorage-mount' in path: No such file or directory", e.getMessage());
         assertEquals(ErrorCode.SYSTEM_ERROR, e.code());
         assertEquals(ErrorDomain.NONE.number(), e.domain());
-        assertEquals(0711, backend.definitionAfterStartOrStop(pool).targetPermissions().mode());
+        assertEquals(0711, kept.live().get(0).targetPermissions().mode());
         assertEquals(List.of(), runner.commands());
     }
 
@@ -115,10 +121,10 @@ class VstoragePoolBackendTest {
     void anOwnerWithoutAccountIsLibvirtsError() {
         PlaybackCommandRunner runner = new PlaybackCommandRunner();
         VirException group = assertThrows(VirException.class, () -> backend(runner).startPool(
-                pool("<permissions><owner>1234</owner><group>4242</group></permissions>")));
+                pool("<permissions><owner>1234</owner><group>4242</group></permissions>"), new KeptDefinitions()));
         assertEquals("Failed to find group record for gid '4242'", group.getMessage());
         VirException user = assertThrows(VirException.class, () -> backend(runner).startPool(
-                pool("<permissions><owner>4343</owner><group>5678</group></permissions>")));
+                pool("<permissions><owner>4343</owner><group>5678</group></permissions>"), new KeptDefinitions()));
         assertEquals("Failed to find user record for uid '4343'", user.getMessage());
         assertEquals(List.of(), runner.commands());
     }
@@ -128,7 +134,8 @@ class VstoragePoolBackendTest {
         PlaybackCommandRunner runner = new PlaybackCommandRunner().expect(List.of("vstorage-mount", "-c", "cluster1",
                 target.toString(), "-m", "711", "-g", "daemongroup", "-u", "daemonuser"), 1, "",
                 "Failed to connect to cluster1\n");
-        VirException e = assertThrows(VirException.class, () -> backend(runner).startPool(pool("")));
+        VirException e = assertThrows(VirException.class,
+                () -> backend(runner).startPool(pool(""), new KeptDefinitions()));
         assertEquals("internal error: Child process (vstorage-mount -c cluster1 " + target
                 + " -m 711 -g daemongroup -u daemonuser) unexpected exit status 1: Failed to connect to cluster1\n",
                 e.getMessage());
