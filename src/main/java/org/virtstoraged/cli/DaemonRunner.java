@@ -24,6 +24,7 @@ import org.virtstoraged.storage.backend.dir.DirPoolBackend;
 import org.virtstoraged.storage.backend.disk.DiskPoolBackend;
 import org.virtstoraged.storage.backend.iscsi.IscsiPoolBackend;
 import org.virtstoraged.storage.backend.iscsi.IscsiSecrets;
+import org.virtstoraged.storage.backend.iscsidirect.IscsiDirectPoolBackend;
 import org.virtstoraged.storage.backend.local.SecretFiles;
 import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.backend.logical.LogicalPoolBackend;
@@ -153,6 +154,7 @@ final class DaemonRunner {
                         FileSystemPoolBackend.netfs(new ProcessCommandRunner(), secrets),
                         new LogicalPoolBackend(new ProcessCommandRunner(), secrets),
                         new IscsiPoolBackend(new ProcessCommandRunner(), IscsiSecrets.of(secretClient)),
+                        new IscsiDirectPoolBackend(IscsiSecrets.of(secretClient)),
                         new ScsiPoolBackend(new ProcessCommandRunner()), new MpathPoolBackend(new ProcessCommandRunner()),
                         new DiskPoolBackend(new ProcessCommandRunner(), secrets), rbd));
     }
