@@ -260,6 +260,9 @@ final class IscsiDirectSession implements AutoCloseable {
     /** virStorageBackendISCSIDirectVolWipeZero's writes: zeros over the whole LUN, 128 blocks at a time. */
     void writeZeros(int lun, ScsiTask.ReadCapacity16 capacity) {
         long blockSize = Integer.toUnsignedLong(capacity.blockLength());
+        if (blockSize == 0) {
+            return;
+        }
         MemorySegment zeros = iscsi.buffer(blockSize * WipeChunks.BLOCKS_PER_WRITE);
         long lba = 0;
         for (long blocks; (blocks = WipeChunks.blocksAt(capacity.returnedLba(), lba)) > 0; lba += blocks) {

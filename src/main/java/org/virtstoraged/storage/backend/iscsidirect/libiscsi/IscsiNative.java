@@ -28,14 +28,15 @@ final class IscsiNative {
     }
 
     private static final class Loaded {
-        static final Object LOOKUP = load();
+        static final Object LOOKUP = load(LIBRARY, PACKAGE);
     }
 
-    private static Object load() {
+    /** The library's lookup, or the {@link IscsiLibraryMissing} saying which package provides it. */
+    static Object load(String library, String debianPackage) {
         try {
-            return SymbolLookup.libraryLookup(LIBRARY, Arena.global());
+            return SymbolLookup.libraryLookup(library, Arena.global());
         } catch (IllegalArgumentException e) {
-            return new IscsiLibraryMissing(LIBRARY, PACKAGE);
+            return new IscsiLibraryMissing(library, debianPackage);
         }
     }
 
@@ -58,8 +59,10 @@ final class IscsiNative {
 
     /** The handles, made when first touched (after {@link #require}). */
     static final class H {
-        static final MethodHandle CREATE_CONTEXT = iscsi("iscsi_create_context", FunctionDescriptor.of(ADDRESS, ADDRESS));
-        static final MethodHandle DESTROY_CONTEXT = iscsi("iscsi_destroy_context", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle CREATE_CONTEXT = iscsi("iscsi_create_context",
+                FunctionDescriptor.of(ADDRESS, ADDRESS));
+        static final MethodHandle DESTROY_CONTEXT = iscsi("iscsi_destroy_context",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS));
         static final MethodHandle INIT_TRANSPORT = iscsi("iscsi_init_transport",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         static final MethodHandle SET_TARGETNAME = iscsi("iscsi_set_targetname",
@@ -70,7 +73,6 @@ final class IscsiNative {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         static final MethodHandle SET_NOAUTORECONNECT = iscsi("iscsi_set_noautoreconnect",
                 FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
-        static final MethodHandle SET_TIMEOUT = iscsi("iscsi_set_timeout", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         static final MethodHandle GET_ERROR = iscsi("iscsi_get_error", FunctionDescriptor.of(ADDRESS, ADDRESS));
         static final MethodHandle GET_FD = iscsi("iscsi_get_fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         static final MethodHandle WHICH_EVENTS = iscsi("iscsi_which_events", FunctionDescriptor.of(JAVA_INT, ADDRESS));
