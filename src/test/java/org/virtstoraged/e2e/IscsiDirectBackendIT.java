@@ -298,6 +298,64 @@ class IscsiDirectBackendIT {
         }
     }
 
+    /** tgtadm on the fixture's tgtd (its control socket is SOCKET = DIR/tgtd.sock.PORT). */
+    static String tgtadm(String... args) throws Exception {
+        String socket = target.get("SOCKET");
+        int dot = socket.lastIndexOf('.');
+        List<String> argv = new java.util.ArrayList<>(List.of("tgtadm", "-C", socket.substring(dot + 1), "--lld",
+                "iscsi"));
+        argv.addAll(List.of(args));
+        CommandResult r = Commands.run(argv, Map.of("TGT_IPC_SOCKET", socket.substring(0, dot)), null, 30);
+        assertEquals(0, r.exitCode(), r::toString);
+        return r.stdout();
+    }
+
+    /** The I_T nexus (session) ids the target has for our initiator. */
+    static List<String> sessions() throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        String nexus = null;
+        for (String line : tgtadm("--mode", "target", "--op", "show").lines().toList()) {
+            String l = line.strip();
+            if (l.startsWith("I_T nexus: ")) {
+                nexus = l.substring("I_T nexus: ".length());
+            } else if (l.startsWith("Initiator: " + INITIATOR + " ") && nexus != null) {
+                ids.add(nexus);
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Ours keeps one logged-in session per active pool for its refreshes (libvirt logs in and out each time);
+     * a session the target dropped is replaced by the next refresh, which succeeds; pool-destroy logs it out.
+     */
+    @Test
+    void oneSessionPerActivePool() throws Exception {
+        define("kept", poolXml("kept", port(), target.get("IQN"), null));
+        try {
+            assertEquals(List.of(), sessions());
+            ok(virsh("pool-start", "kept"));
+            List<String> first = sessions();
+            assertEquals(1, first.size(), first::toString);
+            ok(virsh("pool-refresh", "kept"));
+            ok(virsh("pool-refresh", "kept"));
+            assertEquals(first, sessions(), "the same session for every refresh");
+
+            // the target drops the connection: the next refresh logs in again and works
+            tgtadm("--mode", "conn", "--op", "delete", "--tid", "1", "--sid", first.get(0), "--cid", "0");
+            ok(virsh("pool-refresh", "kept"));
+            assertTrue(ok(virsh("vol-list", "kept")).contains("unit:0:0:2"));
+            List<String> second = sessions();
+            assertEquals(1, second.size(), second::toString);
+            assertNotEquals(first, second);
+
+            ok(virsh("pool-destroy", "kept"));
+            assertEquals(List.of(), sessions(), "logged out at pool stop");
+        } finally {
+            remove("kept");
+        }
+    }
+
     /** libvirtd 9.0 crashes here at every pool-start (and at every restart of a pool marked active). */
     @Test
     void poolWithoutDevicePathIsRefusedWithoutHarm() throws Exception {
@@ -353,9 +411,17 @@ class IscsiDirectBackendIT {
                 assertTrue(quick < 3000, "the dir pool answered in " + quick + " ms while the target was stopped");
                 CommandResult r = refresh.get(TIMEOUT_SECONDS + SLACK_SECONDS, TimeUnit.SECONDS);
                 long took = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
-                fails("error: internal error: Failed to login: no answer from the target within 10 seconds", r);
+                // on the pool's kept session: the first command after login gets no answer
+                fails("error: internal error: Failed to reportluns: no answer from the target within 10 seconds", r);
                 assertTrue(took >= TIMEOUT_SECONDS - 1 && took <= TIMEOUT_SECONDS + SLACK_SECONDS,
                         "took " + took + " s");
+                // the failed refresh stopped the pool; a new login gets no answer either (the kernel still
+                // accepts the TCP connection of the stopped tgtd)
+                long s0 = System.nanoTime();
+                fails("error: internal error: Failed to login: no answer from the target within 10 seconds",
+                        virsh("pool-start", "stall"));
+                long start = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - s0);
+                assertTrue(start <= TIMEOUT_SECONDS + SLACK_SECONDS, "took " + start + " s");
             } finally {
                 signalTarget("CONT");
             }

@@ -24,12 +24,13 @@ import org.virtstoraged.storage.xml.PoolXml;
 /**
  * libvirt 9.0's "iscsi-direct" backend (storage_backend_iscsi_direct.c): an iSCSI target reached with
  * libiscsi in user space (no kernel initiator) is the pool, its logical units the volumes. Like libvirt it
- * has check, source discovery, refresh and zero-wipe only, and logs in for every call. Unlike libvirt,
+ * has check, source discovery, refresh and zero-wipe only. Unlike libvirt, a refresh uses the pool's kept
+ * session (hence STOP_POOL, which only logs it out), the wipe has one of its own;
  * every wait for the target has a timeout (see {@link org.virtstoraged.storage.backend.iscsidirect.libiscsi
  * .IscsiContext}), a pool without a target IQN is refused instead of crashing the daemon, and discovery of a
  * portal with several targets lists them all instead of crashing.
  */
-public final class IscsiDirectPoolBackend implements StorageBackend {
+public final class IscsiDirectPoolBackend implements StorageBackend, AutoCloseable {
     /** How long each wait for the target (connect, login, one SCSI command) may take. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     /** VIR_STORAGE_VOL_WIPE_ALG_ZERO. */
@@ -37,6 +38,7 @@ public final class IscsiDirectPoolBackend implements StorageBackend {
 
     private final IscsiSecrets secrets;
     private final Duration timeout;
+    private final IscsiDirectSessions sessions;
 
     public IscsiDirectPoolBackend(IscsiSecrets secrets) {
         this(secrets, DEFAULT_TIMEOUT);
@@ -45,6 +47,7 @@ public final class IscsiDirectPoolBackend implements StorageBackend {
     public IscsiDirectPoolBackend(IscsiSecrets secrets, Duration timeout) {
         this.secrets = secrets;
         this.timeout = timeout;
+        this.sessions = new IscsiDirectSessions(pool -> IscsiDirectSession.open(pool.source(), secrets, timeout));
     }
 
     @Override
@@ -54,7 +57,7 @@ public final class IscsiDirectPoolBackend implements StorageBackend {
 
     @Override
     public Set<Operation> operations() {
-        return EnumSet.of(Operation.CHECK_POOL, Operation.FIND_POOL_SOURCES, Operation.WIPE_VOL);
+        return EnumSet.of(Operation.CHECK_POOL, Operation.STOP_POOL, Operation.FIND_POOL_SOURCES, Operation.WIPE_VOL);
     }
 
     /** virStorageBackendISCSIDirectCheckPool: a pool stays as active as it was (the refresh that follows tells). */
@@ -63,23 +66,34 @@ public final class IscsiDirectPoolBackend implements StorageBackend {
         return active;
     }
 
-    /** virStorageBackendISCSIDirectRefreshPool: log in, list the LUNs, measure each, log out. */
+    /**
+     * virStorageBackendISCSIDirectRefreshPool: list the LUNs, measure each. On the pool's kept session (see
+     * {@link IscsiDirectSessions}) where libvirt logs in and out each time.
+     */
     @Override
     public RefreshedPool refreshPool(PoolDefinition pool) {
-        try (IscsiDirectSession session = IscsiDirectSession.open(pool.source(), secrets, timeout)) {
-            String target = IscsiDirectNames.target(pool.source());
-            List<VolumeDefinition> volumes = new ArrayList<>();
-            long capacity = 0;
-            for (int lun : session.reportLuns()) {
-                session.testUnitReady(lun);
-                long size = IscsiDirectCapacity.bytes(session.capacity(lun));
-                String key = IscsiDirectNames.volumeKey(session.portal(), target, lun);
-                volumes.add(VolumeDefinition.builder(IscsiDirectNames.volumeName(lun)).type(VolumeType.NETWORK)
-                        .key(key).targetPath(key).capacity(size).allocation(size).build());
-                capacity += size;
-            }
-            return new RefreshedPool(pool.withSizes(capacity, capacity, 0), volumes);
+        return sessions.with(pool, session -> refresh(pool, session));
+    }
+
+    private static RefreshedPool refresh(PoolDefinition pool, IscsiDirectSession session) {
+        String target = IscsiDirectNames.target(pool.source());
+        List<VolumeDefinition> volumes = new ArrayList<>();
+        long capacity = 0;
+        for (int lun : session.reportLuns()) {
+            session.testUnitReady(lun);
+            long size = IscsiDirectCapacity.bytes(session.capacity(lun));
+            String key = IscsiDirectNames.volumeKey(session.portal(), target, lun);
+            volumes.add(VolumeDefinition.builder(IscsiDirectNames.volumeName(lun)).type(VolumeType.NETWORK)
+                    .key(key).targetPath(key).capacity(size).allocation(size).build());
+            capacity += size;
         }
+        return new RefreshedPool(pool.withSizes(capacity, capacity, 0), volumes);
+    }
+
+    /** Not in libvirt's backend: here it only logs the pool's session out. */
+    @Override
+    public void stopPool(PoolDefinition pool) {
+        sessions.close(pool);
     }
 
     /**
@@ -136,5 +150,11 @@ public final class IscsiDirectPoolBackend implements StorageBackend {
             session.writeZeros(lun, capacity);
         }
         return volume;
+    }
+
+    /** Logs every pool's session out (daemon shutdown). */
+    @Override
+    public void close() {
+        sessions.close();
     }
 }

@@ -280,6 +280,15 @@ final class IscsiDirectSession implements AutoCloseable {
         }
     }
 
+    /** The connection failed (it timed out or broke): the session is only good for closing. */
+    boolean isBroken() {
+        return iscsi.isBroken();
+    }
+
+    boolean isTimedOut() {
+        return iscsi.isTimedOut();
+    }
+
     /** virISCSIDirectDisconnect, best effort: after a timeout the session is beyond logging out. */
     @Override
     public void close() {

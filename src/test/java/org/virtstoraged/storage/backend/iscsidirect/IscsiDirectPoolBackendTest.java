@@ -18,10 +18,12 @@ import org.virtstoraged.storage.xml.PoolXml;
 class IscsiDirectPoolBackendTest {
     final IscsiDirectPoolBackend backend = new IscsiDirectPoolBackend(IscsiSecrets.NONE);
 
+    /** libvirt's (check, find sources, wipe; refresh is every backend's), and stop, which logs the session out. */
     @Test
-    void operationsAreLibvirts() {
+    void operationsAreLibvirtsAndStop() {
         for (Operation op : Operation.values()) {
-            boolean has = op == Operation.CHECK_POOL || op == Operation.FIND_POOL_SOURCES || op == Operation.WIPE_VOL;
+            boolean has = op == Operation.CHECK_POOL || op == Operation.FIND_POOL_SOURCES || op == Operation.WIPE_VOL
+                    || op == Operation.STOP_POOL;
             assertEquals(has, backend.supports(op), op.name());
         }
     }

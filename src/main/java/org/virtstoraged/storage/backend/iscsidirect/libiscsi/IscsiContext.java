@@ -54,6 +54,7 @@ public final class IscsiContext implements AutoCloseable {
     private final MemorySegment pollfd;
     private final Set<Long> tokens = new HashSet<>();
     private boolean broken;
+    private boolean timedOut;
     private boolean closed;
 
     private IscsiContext(MemorySegment context, Duration timeout) {
@@ -208,9 +209,17 @@ public final class IscsiContext implements AutoCloseable {
         return arena.allocate(Math.max(1, bytes));
     }
 
-    /** Whether a call timed out or failed in the event loop: the context is then only good for closing. */
+    /**
+     * Whether a call timed out, failed in the event loop or could not be queued: the context is then only good
+     * for closing.
+     */
     public synchronized boolean isBroken() {
         return broken;
+    }
+
+    /** Whether a call got no answer in time: the target hangs, so connecting again would wait as long. */
+    public synchronized boolean isTimedOut() {
+        return timedOut;
     }
 
     /** iscsi_destroy_context (which cancels what is still queued), then frees this context's memory. */
@@ -283,6 +292,8 @@ public final class IscsiContext implements AutoCloseable {
         }
         PENDING.remove(p.token);
         tokens.remove(p.token);
+        // libiscsi would not even queue it (no longer logged in, connection gone): the context is done for
+        broken = true;
         if (prefix != null) {
             throw new IscsiException(prefix + error(), false);
         }
@@ -302,6 +313,7 @@ public final class IscsiContext implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     broken = true;
+                    timedOut = true;
                     throw new IscsiException("no answer from the target within " + timeoutText(), true);
                 }
                 int fd = invokeInt(() -> (int) IscsiNative.H.GET_FD.invokeExact(context));
