@@ -79,9 +79,11 @@ public final class IscsiDirectPoolBackend implements StorageBackend, AutoCloseab
         String target = IscsiDirectNames.target(pool.source());
         List<VolumeDefinition> volumes = new ArrayList<>();
         long capacity = 0;
-        for (int lun : session.reportLuns()) {
-            session.testUnitReady(lun);
-            long size = IscsiDirectCapacity.bytes(session.capacity(lun));
+        List<Integer> luns = session.reportLuns();
+        List<ScsiTask.ReadCapacity16> capacities = session.capacities(luns);
+        for (int i = 0; i < luns.size(); i++) {
+            int lun = luns.get(i);
+            long size = IscsiDirectCapacity.bytes(capacities.get(i));
             String key = IscsiDirectNames.volumeKey(session.portal(), target, lun);
             volumes.add(VolumeDefinition.builder(IscsiDirectNames.volumeName(lun)).type(VolumeType.NETWORK)
                     .key(key).targetPath(key).capacity(size).allocation(size).build());

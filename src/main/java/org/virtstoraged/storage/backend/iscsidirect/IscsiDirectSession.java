@@ -2,8 +2,11 @@ package org.virtstoraged.storage.backend.iscsidirect;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
@@ -201,7 +204,7 @@ final class IscsiDirectSession implements AutoCloseable {
                 long elapsed = (System.nanoTime() - start) / 1_000_000;
                 if (!resetAttention || elapsed > TEST_UNIT_TIMEOUT_MILLIS) {
                     if (task.status() != ScsiTask.STATUS_GOOD) {
-                        throw internal("Failed testunitready: %s", iscsi.error());
+                        throw internal("Failed testunitready: %s", textOf(task));
                     }
                     return;
                 }
@@ -235,7 +238,7 @@ final class IscsiDirectSession implements AutoCloseable {
         int deviceType;
         try (inquiry) {
             if (inquiry.status() != ScsiTask.STATUS_GOOD) {
-                throw internal("Failed to send inquiry command: %s", iscsi.error());
+                throw internal("Failed to send inquiry command: %s", textOf(inquiry));
             }
             deviceType = inquiry.inquiryDeviceType()
                     .orElseThrow(() -> internal("Failed to unmarshall reply: %s", iscsi.error()));
@@ -251,10 +254,109 @@ final class IscsiDirectSession implements AutoCloseable {
         }
         try (rc) {
             if (rc.status() != ScsiTask.STATUS_GOOD) {
-                throw internal("Failed to get capacity of lun: %s", iscsi.error());
+                throw internal("Failed to get capacity of lun: %s", textOf(rc));
             }
             return rc.readCapacity16().orElseThrow(() -> internal("Failed to unmarshall reply: %s", iscsi.error()));
         }
+    }
+
+    /**
+     * virISCSIDirectRefreshVol's steps for every LUN (TEST UNIT READY with the reset retry, INQUIRY, READ
+     * CAPACITY(16) of disks), each step's commands for all LUNs in flight at once rather than LUN by LUN; the
+     * first failure in libvirt's order (by LUN, then by step) is the one reported, with that command's text.
+     */
+    List<ScsiTask.ReadCapacity16> capacities(List<Integer> luns) {
+        Map<Integer, VirException> failed = new HashMap<>();
+        unitsReady(luns, failed);
+        List<Integer> ready = luns.stream().filter(l -> !failed.containsKey(l)).toList();
+        List<Integer> disks = new ArrayList<>();
+        List<ScsiTask> inquiries;
+        try {
+            inquiries = iscsi.inquiry(ready, 64);
+        } catch (IscsiException e) {
+            throw internal("Failed to send inquiry command: %s", e);
+        }
+        for (int i = 0; i < ready.size(); i++) {
+            try (ScsiTask inq = inquiries.get(i)) {
+                if (inq.status() != ScsiTask.STATUS_GOOD) {
+                    failed.put(ready.get(i), internal("Failed to send inquiry command: %s", textOf(inq)));
+                    continue;
+                }
+                var type = inq.inquiryDeviceType();
+                if (type.isEmpty()) {
+                    failed.put(ready.get(i), internal("Failed to unmarshall reply: %s", iscsi.error()));
+                } else if (type.getAsInt() == ScsiTask.DEVICE_TYPE_DIRECT_ACCESS) {
+                    disks.add(ready.get(i));
+                }
+            }
+        }
+        Map<Integer, ScsiTask.ReadCapacity16> sizes = new HashMap<>();
+        List<ScsiTask> rcs;
+        try {
+            rcs = iscsi.readCapacity16(disks);
+        } catch (IscsiException e) {
+            throw internal("Failed to get capacity of lun: %s", e);
+        }
+        for (int i = 0; i < disks.size(); i++) {
+            try (ScsiTask rc = rcs.get(i)) {
+                if (rc.status() != ScsiTask.STATUS_GOOD) {
+                    failed.put(disks.get(i), internal("Failed to get capacity of lun: %s", textOf(rc)));
+                    continue;
+                }
+                var read = rc.readCapacity16();
+                if (read.isEmpty()) {
+                    failed.put(disks.get(i), internal("Failed to unmarshall reply: %s", iscsi.error()));
+                } else {
+                    sizes.put(disks.get(i), read.get());
+                }
+            }
+        }
+        List<ScsiTask.ReadCapacity16> result = new ArrayList<>(luns.size());
+        for (int lun : luns) {
+            if (failed.containsKey(lun)) {
+                throw failed.get(lun);
+            }
+            result.add(sizes.getOrDefault(lun, new ScsiTask.ReadCapacity16(0, 0)));
+        }
+        return result;
+    }
+
+    /** TEST UNIT READY of every LUN at once, the ones in reset unit attention again with libvirt's back-off. */
+    private void unitsReady(List<Integer> luns, Map<Integer, VirException> failed) {
+        long start = System.nanoTime();
+        long waitMillis = 1;
+        List<Integer> asking = luns;
+        while (!asking.isEmpty()) {
+            List<ScsiTask> tasks;
+            try {
+                tasks = iscsi.testUnitReady(asking);
+            } catch (IscsiException e) {
+                throw internal("Failed testunitready: %s", e);
+            }
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            List<Integer> again = new ArrayList<>();
+            for (int i = 0; i < asking.size(); i++) {
+                try (ScsiTask task = tasks.get(i)) {
+                    boolean resetAttention = task.status() == ScsiTask.STATUS_CHECK_CONDITION
+                            && task.senseKey() == ScsiTask.SENSE_UNIT_ATTENTION
+                            && task.senseAscq() == ScsiTask.ASCQ_BUS_RESET;
+                    if (resetAttention && elapsed <= TEST_UNIT_TIMEOUT_MILLIS) {
+                        again.add(asking.get(i));
+                    } else if (task.status() != ScsiTask.STATUS_GOOD) {
+                        failed.put(asking.get(i), internal("Failed testunitready: %s", textOf(task)));
+                    }
+                }
+            }
+            if (!again.isEmpty()) {
+                sleep(Math.min(waitMillis, TEST_UNIT_TIMEOUT_MILLIS - elapsed));
+                waitMillis = Math.min(waitMillis * 2, 1000);
+            }
+            asking = again;
+        }
+    }
+
+    private String textOf(ScsiTask task) {
+        return task.error().orElseGet(iscsi::error);
     }
 
     /** virStorageBackendISCSIDirectVolWipeZero's writes: zeros over the whole LUN, 128 blocks at a time. */
@@ -274,7 +376,7 @@ final class IscsiDirectSession implements AutoCloseable {
             }
             try (task) {
                 if (task.status() != ScsiTask.STATUS_GOOD) {
-                    throw internal("failed to write to LUN %d: %s", lun, iscsi.error());
+                    throw internal("failed to write to LUN %d: %s", lun, textOf(task));
                 }
             }
         }

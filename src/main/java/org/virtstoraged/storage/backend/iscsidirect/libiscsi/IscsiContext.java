@@ -255,20 +255,57 @@ public final class IscsiContext implements AutoCloseable {
     }
 
     private ScsiTask task(TaskStart start, String notSent) {
-        Pending p = pending();
-        MemorySegment task;
-        try {
-            task = start.start(p.tokenSegment());
-        } catch (Throwable t) {
-            throw IscsiNative.unexpected(t);
+        return tasks(List.of(start), notSent).get(0);
+    }
+
+    /**
+     * Queues every command at once and waits for them all: one round trip to the target for the lot. The
+     * tasks come back in the order of {@code starts}, each whatever its status (as libvirt's sync calls).
+     */
+    private List<ScsiTask> tasks(List<TaskStart> starts, String notSent) {
+        List<Pending> pendings = new ArrayList<>(starts.size());
+        List<MemorySegment> tasks = new ArrayList<>(starts.size());
+        for (TaskStart start : starts) {
+            Pending p = pending();
+            MemorySegment task;
+            try {
+                task = start.start(p.tokenSegment());
+            } catch (Throwable t) {
+                throw IscsiNative.unexpected(t);
+            }
+            started(p, task.address() != 0, null);
+            if (task.address() == 0) {
+                // the ones already queued stay with the context, which is broken now
+                throw new IscsiException(notSent, false);
+            }
+            pendings.add(p);
+            tasks.add(task);
         }
-        started(p, task.address() != 0, null);
-        if (task.address() == 0) {
-            throw new IscsiException(notSent, false);
+        await(pendings);
+        List<ScsiTask> done = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            done.add(new ScsiTask(tasks.get(i), pendings.get(i).error));
         }
-        await(p);
-        // libvirt's sync calls hand back the task whatever its status: the caller judges it
-        return new ScsiTask(task);
+        return done;
+    }
+
+    /** TEST UNIT READY of each LUN, all in flight at once. */
+    public synchronized List<ScsiTask> testUnitReady(List<Integer> luns) {
+        return tasks(luns.stream().<TaskStart>map(lun -> token -> (MemorySegment) IscsiNative.H.TESTUNITREADY_TASK
+                .invokeExact(context, (int) lun, CALLBACK, token)).toList(), "Failed to send TestUnitReady command");
+    }
+
+    /** Standard INQUIRY of each LUN, all in flight at once. */
+    public synchronized List<ScsiTask> inquiry(List<Integer> luns, int maxSize) {
+        return tasks(luns.stream().<TaskStart>map(lun -> token -> (MemorySegment) IscsiNative.H.INQUIRY_TASK
+                .invokeExact(context, (int) lun, 0, 0, maxSize, CALLBACK, token)).toList(),
+                "Failed to send Inquiry command");
+    }
+
+    /** READ CAPACITY(16) of each LUN, all in flight at once. */
+    public synchronized List<ScsiTask> readCapacity16(List<Integer> luns) {
+        return tasks(luns.stream().<TaskStart>map(lun -> token -> (MemorySegment) IscsiNative.H.READCAPACITY16_TASK
+                .invokeExact(context, (int) lun, CALLBACK, token)).toList(), "Failed to send ReadCapacity16 command");
     }
 
     private Pending pending() {
@@ -305,11 +342,19 @@ public final class IscsiContext implements AutoCloseable {
         }
     }
 
-    /** Services the connection until {@code p} completes, for at most the timeout. */
     private void await(Pending p) {
+        await(List.of(p));
+    }
+
+    /**
+     * Services the connection until every one of {@code pending} completes. Each wait for the target has the
+     * timeout: the deadline starts again whenever one of them completes.
+     */
+    private void await(List<Pending> pending) {
         long deadline = System.nanoTime() + timeoutNanos;
+        int done = 0;
         try {
-            while (!p.done) {
+            while (done < pending.size()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     broken = true;
@@ -333,10 +378,17 @@ public final class IscsiContext implements AutoCloseable {
                     broken = true;
                     throw new IscsiException("iscsi_service failed with : " + error(), false);
                 }
+                int now = (int) pending.stream().filter(x -> x.done).count();
+                if (now > done) {
+                    done = now;
+                    deadline = System.nanoTime() + timeoutNanos;
+                }
             }
         } finally {
-            if (p.done) {
-                tokens.remove(p.token);
+            for (Pending p : pending) {
+                if (p.done) {
+                    tokens.remove(p.token);
+                }
             }
         }
     }
@@ -365,6 +417,10 @@ public final class IscsiContext implements AutoCloseable {
         try {
             Pending p = PENDING.remove(priv.address());
             if (p != null) {
+                if (status != ScsiTask.STATUS_GOOD) {
+                    // libiscsi sets the error text of a failed command just before calling back
+                    p.error = IscsiNative.string((MemorySegment) IscsiNative.H.GET_ERROR.invokeExact(iscsi));
+                }
                 p.complete(status, commandData);
             }
         } catch (Throwable t) {
@@ -376,6 +432,8 @@ public final class IscsiContext implements AutoCloseable {
         final long token;
         volatile boolean done;
         int status = -1;
+        /** libiscsi's error text when the command failed, taken at its completion. */
+        String error;
 
         Pending(long token) {
             this.token = token;

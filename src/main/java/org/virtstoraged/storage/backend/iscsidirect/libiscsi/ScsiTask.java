@@ -28,10 +28,17 @@ public final class ScsiTask implements AutoCloseable {
     private static final long DATAIN_SIZE = 64;
 
     private final MemorySegment task;
+    private final String error;
     private boolean freed;
 
-    ScsiTask(MemorySegment task) {
+    ScsiTask(MemorySegment task, String error) {
         this.task = task.reinterpret(SIZE);
+        this.error = error;
+    }
+
+    /** libiscsi's error text for this command when it failed (iscsi_get_error right at its completion). */
+    public java.util.Optional<String> error() {
+        return java.util.Optional.ofNullable(error);
     }
 
     public int status() {
