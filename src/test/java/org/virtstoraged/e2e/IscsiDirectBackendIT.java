@@ -428,12 +428,18 @@ class IscsiDirectBackendIT {
             // a refresh that fails leaves the pool inactive, as in libvirt
             ok(virsh("pool-start", "stall"));
 
-            // mid-wipe: 128 MiB take a few seconds; the target stops after the first writes
+            // mid-wipe: the target stops once the first zeros reached LUN 2's (sparse) backing file; the 128 MiB
+            // take half a second or more
+            Path lun2 = targetDir.resolve("lun2.img");
+            long allocated = allocatedBlocks(lun2);
             long t0 = System.nanoTime();
             CompletableFuture<CommandResult> wipe = CompletableFuture.supplyAsync(() -> run("vol-wipe", "unit:0:0:2",
                     "--pool", "stall"));
-            Thread.sleep(400);
+            while (allocatedBlocks(lun2) == allocated && !wipe.isDone()) {
+                Thread.sleep(2);
+            }
             signalTarget("STOP");
+            assertFalse(wipe.isDone(), () -> "the wipe ended before the target stopped: " + wipe.join());
             try {
                 CommandResult r = wipe.get(TIMEOUT_SECONDS + SLACK_SECONDS + 5, TimeUnit.SECONDS);
                 long took = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
@@ -450,6 +456,13 @@ class IscsiDirectBackendIT {
             remove("stall");
             virsh("pool-destroy", "quick");
         }
+    }
+
+    /** The file's allocated 512-byte blocks (st_blocks). */
+    static long allocatedBlocks(Path file) throws Exception {
+        CommandResult r = Commands.run(List.of("stat", "-c", "%b", file.toString()), Map.of(), null, 10);
+        assertEquals(0, r.exitCode(), r::toString);
+        return Long.parseLong(r.stdout().strip());
     }
 
     private static CommandResult run(String... args) {

@@ -29,6 +29,8 @@ final class IscsiDirectSession implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(IscsiDirectSession.class);
     /** VIR_ISCSI_TEST_UNIT_TIMEOUT: how long TEST UNIT READY is retried after a unit attention for a reset. */
     static final long TEST_UNIT_TIMEOUT_MILLIS = 30_000;
+    /** How many of a wipe's WRITE(16)s (64 KiB each on 512-byte blocks) are sent before waiting for them. */
+    static final int WRITES_IN_FLIGHT = 16;
 
     private final IscsiContext iscsi;
     private final String portal;
@@ -359,26 +361,49 @@ final class IscsiDirectSession implements AutoCloseable {
         return task.error().orElseGet(iscsi::error);
     }
 
-    /** virStorageBackendISCSIDirectVolWipeZero's writes: zeros over the whole LUN, 128 blocks at a time. */
+    /**
+     * virStorageBackendISCSIDirectVolWipeZero's writes: zeros over the whole LUN, 128 blocks at a time, in
+     * libvirt's order, up to {@link #WRITES_IN_FLIGHT} of them in flight at once (libvirt waits for each).
+     */
     void writeZeros(int lun, ScsiTask.ReadCapacity16 capacity) {
         long blockSize = Integer.toUnsignedLong(capacity.blockLength());
         if (blockSize == 0) {
             return;
         }
         MemorySegment zeros = iscsi.buffer(blockSize * WipeChunks.BLOCKS_PER_WRITE);
+        List<long[]> writes = new ArrayList<>();
         long lba = 0;
         for (long blocks; (blocks = WipeChunks.blocksAt(capacity.returnedLba(), lba)) > 0; lba += blocks) {
-            ScsiTask task;
-            try {
-                task = iscsi.write16(lun, lba, zeros, (int) (blockSize * blocks), (int) blockSize);
-            } catch (IscsiException e) {
-                throw internal("failed to write to LUN %d: %s", lun, e.detail());
+            writes.add(new long[] {lba, blocks});
+            if (writes.size() == WRITES_IN_FLIGHT) {
+                write(lun, writes, zeros, (int) blockSize);
+                writes.clear();
             }
+        }
+        write(lun, writes, zeros, (int) blockSize);
+    }
+
+    /** One group of libvirt's writes, in flight together; the first failure in LBA order is reported. */
+    private void write(int lun, List<long[]> writes, MemorySegment zeros, int blockSize) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        List<ScsiTask> tasks;
+        try {
+            tasks = iscsi.write16(lun, writes, zeros, blockSize);
+        } catch (IscsiException e) {
+            throw internal("failed to write to LUN %d: %s", lun, e.detail());
+        }
+        VirException first = null;
+        for (ScsiTask task : tasks) {
             try (task) {
-                if (task.status() != ScsiTask.STATUS_GOOD) {
-                    throw internal("failed to write to LUN %d: %s", lun, textOf(task));
+                if (first == null && task.status() != ScsiTask.STATUS_GOOD) {
+                    first = internal("failed to write to LUN %d: %s", lun, textOf(task));
                 }
             }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 

@@ -195,10 +195,14 @@ public final class IscsiContext implements AutoCloseable {
                 token), "Failed to send ReadCapacity16 command");
     }
 
-    /** WRITE(16) of {@code length} bytes of {@code data} (from {@link #buffer}) at {@code lba}. */
-    public synchronized ScsiTask write16(int lun, long lba, MemorySegment data, int length, int blockSize) {
-        return task(token -> (MemorySegment) IscsiNative.H.WRITE16_TASK.invokeExact(context, lun, lba, data, length,
-                blockSize, 0, 0, 0, 0, 0, CALLBACK, token), "Failed to send Write16 command");
+    /**
+     * WRITE(16)s of {@code data} (from {@link #buffer}), all in flight at once: each {@code {lba, blocks}} of
+     * {@code writes} writes the first blocks × blockSize bytes of it at that LBA.
+     */
+    public synchronized List<ScsiTask> write16(int lun, List<long[]> writes, MemorySegment data, int blockSize) {
+        return tasks(writes.stream().<TaskStart>map(w -> token -> (MemorySegment) IscsiNative.H.WRITE16_TASK
+                .invokeExact(context, lun, w[0], data, (int) (w[1] * blockSize), blockSize, 0, 0, 0, 0, 0, CALLBACK,
+                        token)).toList(), "Failed to send Write16 command");
     }
 
     /**
