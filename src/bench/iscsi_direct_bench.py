@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Benchmark of the iscsi-direct backend: our daemon against libvirt 9.0's libvirtd on one tgt target.
 
-    /usr/bin/python3 src/bench/iscsi_direct_bench.py [--luns 8] [--reps 10] [--markdown FILE] [--keep]
+    /usr/bin/python3 src/bench/iscsi_direct_bench.py [--luns 8] [--reps 40] [--markdown FILE] [--keep]
 
 Run as root. Starts tgt's tgtd on 127.0.0.1 with src/test/scripts/iscsi-target.sh (one target, no CHAP,
 --luns disk LUNs: LUN 1 of 64 MiB, LUN 2 of 128 MiB, the others 16 MiB; LUN 0 is tgt's controller), both
@@ -9,7 +9,7 @@ daemons as in storage_bench.py, an iscsi-direct pool on the target in each (one 
 once), and times with python3-libvirt, the same calls on both:
   refresh   pool refresh of the pool (login, REPORT LUNS, per LUN TEST UNIT READY, INQUIRY and READ
             CAPACITY(16), logout); median of --reps after 5 untimed
-  wipe      vol-wipe (zero) of LUN 1, 64 MiB; median of --reps // 2 (at least 3)
+  wipe      vol-wipe (zero) of LUN 1, 64 MiB; median of --reps // 8 (at least 3)
 and prints one table: metric, ours, libvirtd, ratio (libvirtd's time over ours; > 1 is faster).
 libvirtd needs its iscsi-direct backend (Debian: libvirt-daemon-driver-storage-iscsi-direct) installed
 before it starts.
@@ -69,7 +69,7 @@ def measure(conn, target, luns, reps):
             pool.refresh(0)
         fig = {"refresh": statistics.median(timed(lambda: pool.refresh(0)) for _ in range(reps))}
         vol = pool.storageVolLookupByName("unit:0:0:1")
-        fig["wipe"] = statistics.median(timed(lambda: vol.wipe(0)) for _ in range(max(3, reps // 2)))
+        fig["wipe"] = statistics.median(timed(lambda: vol.wipe(0)) for _ in range(max(3, reps // 8)))
         return fig
     finally:
         pool.destroy()
@@ -89,7 +89,7 @@ def table(results, luns):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--luns", type=int, default=8)
-    p.add_argument("--reps", type=int, default=10)
+    p.add_argument("--reps", type=int, default=40)
     p.add_argument("--dir", default="/var/tmp")
     p.add_argument("--markdown", metavar="FILE")
     p.add_argument("--keep", action="store_true")
