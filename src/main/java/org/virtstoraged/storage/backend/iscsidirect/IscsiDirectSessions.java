@@ -112,12 +112,6 @@ final class IscsiDirectSessions implements AutoCloseable {
         }
     }
 
-    /** Whether the pool has a session now. For tests. */
-    synchronized boolean hasSession(PoolDefinition pool) {
-        Entry entry = byPool.get(pool.uuid());
-        return entry != null && entry.session != null;
-    }
-
     private static void closeEntry(Entry entry) {
         synchronized (entry) {
             entry.closed = true;
