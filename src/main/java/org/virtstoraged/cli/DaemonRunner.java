@@ -24,6 +24,7 @@ import org.virtstoraged.storage.backend.dir.DirPoolBackend;
 import org.virtstoraged.storage.backend.disk.DiskPoolBackend;
 import org.virtstoraged.storage.backend.iscsi.IscsiPoolBackend;
 import org.virtstoraged.storage.backend.iscsi.IscsiSecrets;
+import org.virtstoraged.storage.backend.iscsidirect.IscsiDirectPoolBackend;
 import org.virtstoraged.storage.backend.local.SecretFiles;
 import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.backend.logical.LogicalPoolBackend;
@@ -149,12 +150,16 @@ final class DaemonRunner {
         // rbd pools keep a cluster connection while active: shut them down with the daemon
         RbdPoolBackend rbd = new RbdPoolBackend(CephSecrets.of(secretClient));
         shutdown.add(rbd::close);
+        // iscsi-direct pools keep a logged-in session while active: log them out with the daemon
+        IscsiDirectPoolBackend iscsiDirect = new IscsiDirectPoolBackend(IscsiSecrets.of(secretClient));
+        shutdown.add(iscsiDirect::close);
         return StorageDriver.open(paths.storageConfigDir(), paths.storageAutostartDir(), stateDir,
                 List.of(new DirPoolBackend(new ProcessCommandRunner(), secrets),
                         FileSystemPoolBackend.fs(new ProcessCommandRunner(), secrets),
                         FileSystemPoolBackend.netfs(new ProcessCommandRunner(), secrets),
                         new LogicalPoolBackend(new ProcessCommandRunner(), secrets),
                         new IscsiPoolBackend(new ProcessCommandRunner(), IscsiSecrets.of(secretClient)),
+                        iscsiDirect,
                         new ScsiPoolBackend(new ProcessCommandRunner()), new MpathPoolBackend(new ProcessCommandRunner()),
                         new DiskPoolBackend(new ProcessCommandRunner(), secrets), rbd,
                         new ZfsPoolBackend(new ProcessCommandRunner()),

@@ -32,6 +32,14 @@ public interface StorageBackend {
         throw new UnsupportedOperationException("checkPool");
     }
 
+    /**
+     * The same, knowing whether the pool was active when the daemon stopped (its state file): libvirt's
+     * iscsi-direct backend answers with exactly that.
+     */
+    default boolean checkPool(PoolDefinition pool, boolean wasActive) {
+        return checkPool(pool);
+    }
+
     default void buildPool(PoolDefinition pool, int flags) {
         throw new UnsupportedOperationException("buildPool");
     }

@@ -137,7 +137,7 @@ public final class PoolDriver {
         boolean wasActive = pool.isActive();
         if (backend.supports(Operation.CHECK_POOL)) {
             try {
-                active = backend.checkPool(pool.definition());
+                active = backend.checkPool(pool.definition(), wasActive);
             } catch (VirException e) {
                 LOG.errorf("internal error: Failed to initialize storage pool '%s': %s", pool.name(), e.getMessage());
                 state.states.delete(pool.name());
