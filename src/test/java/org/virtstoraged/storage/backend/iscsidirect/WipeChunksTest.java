@@ -55,10 +55,11 @@ class WipeChunksTest {
     }
 
     @Test
-    void capacityIsBlockLengthTimesLastLba() {
-        assertEquals(67108352, IscsiDirectCapacity.bytes(new ScsiTask.ReadCapacity16(131071, 512)));
+    void capacityIsBlockLengthTimesBlockCount() {
+        // the last LBA of a 64 MiB LUN of 512-byte blocks is 131071: 131072 blocks (libvirt shows 67108352)
+        assertEquals(67108864, IscsiDirectCapacity.bytes(new ScsiTask.ReadCapacity16(131071, 512)));
         assertEquals(0, IscsiDirectCapacity.bytes(new ScsiTask.ReadCapacity16(0, 0)));
         // a block length with the top bit set is unsigned in libvirt (uint32_t)
-        assertEquals(0x80000000L * 2, IscsiDirectCapacity.bytes(new ScsiTask.ReadCapacity16(2, 0x80000000)));
+        assertEquals(0x80000000L * 3, IscsiDirectCapacity.bytes(new ScsiTask.ReadCapacity16(2, 0x80000000)));
     }
 }
