@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# A throw-away iSCSI target for the iscsi pool tests: tgt's tgtd on 127.0.0.1 only, everything (LUN files,
-# control socket, pid, log) under DIR, so it never meets a system tgtd. Target IQN below with LUN 1 (64 MiB)
-# and LUN 2 (128 MiB), sparse files, no auth, bound to initiator address 127.0.0.1.
+# A throw-away iSCSI target for the iscsi and iscsi-direct pool tests: tgt's tgtd on 127.0.0.1 only, everything
+# (LUN files, control socket, pid, log) under DIR, so it never meets a system tgtd. Two targets, each bound to
+# initiator address 127.0.0.1 (any initiator name), LUNs as sparse files (LUN 0 is tgt's controller LUN):
+#   IQN       LUN 1 (64 MiB), LUN 2 (128 MiB), LUN 3.. (16 MiB each, see ISCSI_LUNS), no auth
+#   IQN_CHAP  LUN 1 (32 MiB), incoming CHAP account CHAP_USER/CHAP_PASS (left out with NO_CHAP=1)
+# SendTargets discovery lists both targets, so a caller that wants a portal of one target sets NO_CHAP=1.
 # Usage: iscsi-target.sh start DIR    prints, and writes to DIR/target.env:  PORTAL=127.0.0.1:PORT  IQN=
-#          LUNS=  PID=  SOCKET=
+#          [IQN_CHAP=  CHAP_USER=  CHAP_PASS=]  LUNS=IQN/LUN=SIZE,...  PID=  SOCKET=
 #        iscsi-target.sh stop DIR     stops only the tgtd whose pid file is under DIR; removes DIR
-# Environment: ISCSI_PORT (default: the first free port in 3260..3399).
+# Environment: ISCSI_PORT (default: the first free port in 3260..3399); ISCSI_LUNS (disk LUNs of IQN,
+#   default 2); NO_CHAP=1 (no IQN_CHAP target); CHAP_USER (default chapuser); CHAP_PASS (default
+#   chapsecret1234: 14 characters, inside the 12..16 some initiators insist on).
 # Installs nothing (CI's .ci/run does): a missing binary fails naming its Debian package.
 # Why this shape: tgtd -f stays in the foreground (its pid is $!); its control socket is named by
-# TGT_IPC_SOCKET and -C PORT; it ignores SIGTERM, so stop deletes the target, asks it to quit and kills
+# TGT_IPC_SOCKET and -C PORT; it ignores SIGTERM, so stop deletes the targets, asks it to quit and kills
 # it if it is still there after 5 s.
 set -euo pipefail
 die() { echo "iscsi-target.sh: $*" >&2; exit 1; }
 [[ $# == 2 && $1 =~ ^(start|stop)$ ]] || die "usage: iscsi-target.sh start|stop DIR"
 IQN=iqn.2026-12.org.example:storage
+IQN_CHAP=iqn.2026-12.org.example:storage-chap
+CHAP_USER=${CHAP_USER:-chapuser}
+CHAP_PASS=${CHAP_PASS:-chapsecret1234}
+LUN_COUNT=${ISCSI_LUNS:-2}
 DIR=$(readlink -m "$2")
 
 port_busy() {   # a listening TCP socket on port $1, any address
@@ -32,7 +41,7 @@ if [[ $1 == stop ]]; then
   PORT=$(sed -n 's/^PORTAL=127.0.0.1://p' "$DIR/target.env" 2>/dev/null || true)
   pid=$(our_pid)
   if [[ -n $pid ]]; then
-    adm --mode target --op delete --force --tid 1 >/dev/null 2>&1 || true
+    for tid in 2 1; do adm --mode target --op delete --force --tid "$tid" >/dev/null 2>&1 || true; done
     TGT_IPC_SOCKET=$DIR/tgtd.sock timeout 10 tgtadm -C "$PORT" --op delete --mode system >/dev/null 2>&1 || true
     for _ in $(seq 50); do [[ -d /proc/$pid ]] || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
@@ -42,6 +51,7 @@ if [[ $1 == stop ]]; then
 fi
 
 command -v tgtd >/dev/null && command -v tgtadm >/dev/null || die "tgtd not found: install Debian's tgt"
+[[ $LUN_COUNT =~ ^[0-9]+$ ]] && (( LUN_COUNT >= 1 && LUN_COUNT <= 64 )) || die "ISCSI_LUNS must be 1..64: $LUN_COUNT"
 (( ${#DIR} + 20 < 107 )) || die "DIR too long for tgtd's control socket: $DIR"
 PORT=${ISCSI_PORT:-}
 if [[ -z $PORT ]]; then
@@ -58,12 +68,26 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 port_busy "$PORT" || { kill -9 "$(our_pid)" 2>/dev/null; die "tgtd did not listen on 127.0.0.1:$PORT"; }
-truncate -s 64M "$DIR/lun1.img"; truncate -s 128M "$DIR/lun2.img"
+lun_size() { case $1 in 1) echo 64;; 2) echo 128;; *) echo 16;; esac; }   # MiB
 adm --mode target --op new --tid 1 --targetname "$IQN"
-adm --mode logicalunit --op new --tid 1 --lun 1 --backing-store "$DIR/lun1.img"
-adm --mode logicalunit --op new --tid 1 --lun 2 --backing-store "$DIR/lun2.img"
+luns=
+for lun in $(seq "$LUN_COUNT"); do
+  truncate -s "$(lun_size "$lun")M" "$DIR/lun$lun.img"
+  adm --mode logicalunit --op new --tid 1 --lun "$lun" --backing-store "$DIR/lun$lun.img"
+  luns+="${luns:+,}$IQN/$lun=$(lun_size "$lun")MiB"
+done
 adm --mode target --op bind --tid 1 --initiator-address 127.0.0.1
+if [[ -z ${NO_CHAP:-} ]]; then
+  truncate -s 32M "$DIR/chap-lun1.img"
+  adm --mode target --op new --tid 2 --targetname "$IQN_CHAP"
+  adm --mode logicalunit --op new --tid 2 --lun 1 --backing-store "$DIR/chap-lun1.img"
+  adm --mode target --op bind --tid 2 --initiator-address 127.0.0.1
+  adm --mode account --op new --user "$CHAP_USER" --password "$CHAP_PASS"
+  adm --mode account --op bind --tid 2 --user "$CHAP_USER"
+  luns+=",$IQN_CHAP/1=32MiB"
+fi
 {
-  echo "PORTAL=127.0.0.1:$PORT"; echo "IQN=$IQN"; echo "LUNS=$IQN/1=64MiB,$IQN/2=128MiB"
-  echo "PID=$(cat "$DIR/tgtd.pid")"; echo "SOCKET=$DIR/tgtd.sock.$PORT"
+  echo "PORTAL=127.0.0.1:$PORT"; echo "IQN=$IQN"
+  [[ -n ${NO_CHAP:-} ]] || printf 'IQN_CHAP=%s\nCHAP_USER=%s\nCHAP_PASS=%s\n' "$IQN_CHAP" "$CHAP_USER" "$CHAP_PASS"
+  echo "LUNS=$luns"; echo "PID=$(cat "$DIR/tgtd.pid")"; echo "SOCKET=$DIR/tgtd.sock.$PORT"
 } | tee "$DIR/target.env"

@@ -16,3 +16,11 @@ def plain(value):
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     return value
+
+
+def call(fn):
+    """What fn() answered: {"ok": value} or libvirt's error."""
+    try:
+        return {"ok": plain(fn())}
+    except libvirt.libvirtError as e:
+        return err(e)

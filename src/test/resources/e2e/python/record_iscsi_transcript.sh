@@ -16,7 +16,7 @@ work=$(mktemp -d /tmp/record-iscsi.XXXXXX)
 trap 'bash "$anchor" --stop "$work/daemon" || true; bash "$target" stop "$work/target" || true; rm -rf "$work"' EXIT
 mkdir -p "$work/daemon"
 chmod 755 "$work"
-env=$(bash "$target" start "$work/target")
+env=$(NO_CHAP=1 bash "$target" start "$work/target")   # one target: find-pool-sources lists them all
 portal=$(sed -n 's/^PORTAL=//p' <<<"$env")
 iqn=$(sed -n 's/^IQN=//p' <<<"$env")
 uri=$(bash "$anchor" "$work/daemon" | sed -n 's/^URI=//p')

@@ -25,6 +25,7 @@ import org.virtstoraged.storage.backend.disk.DiskPoolBackend;
 import org.virtstoraged.storage.backend.gluster.GlusterPoolBackend;
 import org.virtstoraged.storage.backend.iscsi.IscsiPoolBackend;
 import org.virtstoraged.storage.backend.iscsi.IscsiSecrets;
+import org.virtstoraged.storage.backend.iscsidirect.IscsiDirectPoolBackend;
 import org.virtstoraged.storage.backend.local.ExecutableLocator;
 import org.virtstoraged.storage.backend.local.SecretFiles;
 import org.virtstoraged.storage.backend.local.VolumeSecretStore;
@@ -34,6 +35,8 @@ import org.virtstoraged.storage.backend.rbd.CephSecrets;
 import org.virtstoraged.storage.backend.rbd.RbdPoolBackend;
 import org.virtstoraged.storage.backend.scsi.ScsiPoolBackend;
 import org.virtstoraged.storage.backend.fs.FileSystemPoolBackend;
+import org.virtstoraged.storage.backend.vstorage.VstoragePoolBackend;
+import org.virtstoraged.storage.backend.zfs.ZfsPoolBackend;
 import org.virtstoraged.storage.command.ProcessCommandRunner;
 import org.virtstoraged.systemd.ProcessEnvironment;
 import org.virtstoraged.systemd.SdNotify;
@@ -149,7 +152,10 @@ final class DaemonRunner {
         // rbd pools keep a cluster connection while active: shut them down with the daemon
         RbdPoolBackend rbd = new RbdPoolBackend(CephSecrets.of(secretClient));
         shutdown.add(rbd::close);
-        // so do gluster pools (a volume handle each), torn down off the request path
+        // iscsi-direct pools keep a logged-in session while active: log them out with the daemon
+        IscsiDirectPoolBackend iscsiDirect = new IscsiDirectPoolBackend(IscsiSecrets.of(secretClient));
+        shutdown.add(iscsiDirect::close);
+        // gluster pools keep a volume handle each while active: torn down with the daemon, off the request path
         GlusterPoolBackend gluster = new GlusterPoolBackend(new ProcessCommandRunner(), ExecutableLocator::find);
         shutdown.add(gluster::close);
         return StorageDriver.open(paths.storageConfigDir(), paths.storageAutostartDir(), stateDir,
@@ -158,8 +164,11 @@ final class DaemonRunner {
                         FileSystemPoolBackend.netfs(new ProcessCommandRunner(), secrets),
                         new LogicalPoolBackend(new ProcessCommandRunner(), secrets),
                         new IscsiPoolBackend(new ProcessCommandRunner(), IscsiSecrets.of(secretClient)),
+                        iscsiDirect,
                         new ScsiPoolBackend(new ProcessCommandRunner()), new MpathPoolBackend(new ProcessCommandRunner()),
-                        new DiskPoolBackend(new ProcessCommandRunner(), secrets), rbd, gluster));
+                        new DiskPoolBackend(new ProcessCommandRunner(), secrets), rbd, gluster,
+                        new ZfsPoolBackend(new ProcessCommandRunner()),
+                        new VstoragePoolBackend(new ProcessCommandRunner(), secrets)));
     }
 
     /** The pool definitions are re-read on SIGHUP, off the signal thread. */

@@ -67,6 +67,16 @@ public final class StrToLong {
         return c == ' ' || c == '\t' || c == '\n' || c == 0x0b || c == '\f' || c == '\r';
     }
 
+    /** virStrToLong_ull (base 10): as strtoull, a "-N" wraps around modulo 2^64; an overflow is refused. */
+    public static OptionalLong unsignedLongLong(String s) {
+        Scan scan = scan(s, 10);
+        if (scan == null || !scan.complete || scan.magnitude.compareTo(ULLONG_MAX) > 0) {
+            return OptionalLong.empty();
+        }
+        long value = scan.magnitude.longValue();
+        return OptionalLong.of(scan.negative ? -value : value);
+    }
+
     /** virStrToLong_ullp: a non-negative unsigned long long (base 10). */
     public static OptionalLong unsignedLongLongPositive(String s) {
         Scan scan = scan(s, 10);

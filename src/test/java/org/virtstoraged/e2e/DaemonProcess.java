@@ -193,6 +193,15 @@ final class DaemonProcess implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /** The log for a failure message: the reading error in its place when it cannot be read. */
+    String logForReport() {
+        try {
+            return log();
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     void signal(String name) throws Exception {
         Commands.run(List.of("kill", "-" + name, Long.toString(process().pid())), Map.of(), null, 10);
     }

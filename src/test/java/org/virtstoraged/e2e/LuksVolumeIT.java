@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * LUKS volumes whose passphrases our session daemon gets from a real secret daemon in the same runtime
@@ -55,24 +57,34 @@ class LuksVolumeIT {
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    @Test
-    void transcriptWithVirtsecretdIsLibvirtds() throws Exception {
-        DaemonProcess ours = DaemonProcess.asUser(home.resolve("d"), USER);
-        try (ours; SecretDaemonProcess secrets = SecretDaemonProcess.virtsecretd(home.resolve("d"), USER)) {
-            ours.start();
-            secrets.start();
-            assertSameTranscript(ours, secrets, "virtsecretd");
+    /** The secret daemons a session client of libvirt finds: virtsecretd, or a monolithic libvirtd's socket. */
+    enum SecretDaemon {
+        VIRTSECRETD("virtsecretd"),
+        LIBVIRTD_SECRET_DRIVER_ONLY("libvirtd with its secret driver only");
+
+        final String label;
+
+        SecretDaemon(String label) {
+            this.label = label;
+        }
+
+        SecretDaemonProcess in(Path home) throws Exception {
+            return this == VIRTSECRETD ? SecretDaemonProcess.virtsecretd(home, USER)
+                    : SecretDaemonProcess.libvirtdSecretsOnly(home, USER);
         }
     }
 
-    @Test
-    void transcriptWithLibvirtdSecretDriverIsLibvirtds() throws Exception {
+    @ParameterizedTest
+    @EnumSource(SecretDaemon.class)
+    void transcriptIsLibvirtds(SecretDaemon secretDaemon) throws Exception {
         DaemonProcess ours = DaemonProcess.asUser(home.resolve("d"), USER);
-        try (ours; SecretDaemonProcess secrets = SecretDaemonProcess.libvirtdSecretsOnly(home.resolve("d"), USER)) {
+        try (ours; SecretDaemonProcess secrets = secretDaemon.in(home.resolve("d"))) {
             ours.start();
             secrets.start();
-            assertFalse(Files.exists(home.resolve("d/run/libvirt/virtsecretd-sock")));
-            assertSameTranscript(ours, secrets, "libvirtd with its secret driver only");
+            // with libvirtd there is no virtsecretd socket: our daemon must find libvirtd's
+            assertEquals(secretDaemon == SecretDaemon.VIRTSECRETD,
+                    Files.exists(home.resolve("d/run/libvirt/virtsecretd-sock")));
+            assertSameTranscript(ours, secrets, secretDaemon.label);
         }
     }
 

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with src/test/resources/e2e/python/record.sh.
  *
  * <p>The script prints a second JSON document (after "--- deviating ---") with the two calls whose answer
- * lists the storage backends that are loaded: the recording libvirtd 9.0 lacked rbd, our daemon has it
- * (see LoadedBackends). Those are checked against what libvirt 9.0's own code would
+ * lists the storage backends that are loaded: the recording libvirtd 9.0 lacked iscsi-direct and rbd, our daemon
+ * has them (see LoadedBackends). Those are checked against what libvirt 9.0's own code would
  * print with only the dir backend loaded (virStoragePoolCapsFormat marks the other types
  * supported='no'; virCapabilitiesFormatXML lists the loaded pool types only).
  */
@@ -58,14 +58,18 @@ class PythonStorageApiIT {
 
         // Deliberate difference: the answers that list backends (see LoadedBackends)
         String poolCaps = LoadedBackends.poolCapabilities(okLine(expected[1], "getStoragePoolCapabilities"));
-        assertTrue(poolCaps.contains("<pool type='iscsi-direct' supported='no'>")
+        assertTrue(poolCaps.contains("<pool type='iscsi-direct' supported='yes'>")
+                && poolCaps.contains("<pool type='gluster' supported='yes'>")
+                && poolCaps.contains("<pool type='sheepdog' supported='no'>")
                 && poolCaps.contains("<pool type='scsi' supported='yes'>")
                 && poolCaps.contains("<pool type='rbd' supported='yes'>"), poolCaps);
         assertEquals(poolCaps, okLine(got[1], "getStoragePoolCapabilities"),
                 "storage pool capabilities: libvirt 9.0's with only our backends supported");
         String caps = LoadedBackends.capabilitiesJson(okLine(expected[1], "getCapabilities"));
         assertTrue(caps.contains("<value>mpath</value>") && caps.contains("<value>rbd</value>")
-                && !caps.contains("<value>iscsi-direct</value>"), caps);
+                && caps.contains("<value>iscsi</value>\\n      <value>iscsi-direct</value>\\n      <value>scsi</value>")
+                && caps.contains("<value>rbd</value>\\n      <value>gluster</value>\\n      <value>zfs</value>")
+                && !caps.contains("<value>sheepdog</value>"), caps);
         assertEquals(caps, okLine(got[1], "getCapabilities"), "capabilities: libvirt 9.0's with only our backends");
     }
 

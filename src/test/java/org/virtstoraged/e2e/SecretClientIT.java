@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +27,8 @@ import org.virtstoraged.secret.client.SystemToken;
 
 /**
  * Our secret client against libvirt 9.0's own virtsecretd (built by src/test/scripts/libvirt-modular.sh),
- * started in session mode as nobody with its XDG directories in a temporary directory. Secrets are defined
+ * started by {@link SecretDaemonProcess} in session mode as nobody with its XDG directories in a temporary
+ * directory. Secrets are defined
  * and set with the real virsh on the same socket; the client must read the values virsh set and report the
  * errors virsh reports, with libvirt's codes and domains.
  */
@@ -48,67 +47,37 @@ class SecretClientIT {
     static Path dir;
     private static Path socket;
     private static Virsh virsh;
-    private static String virtsecretd;
-    private static Process daemon;
+    private static SecretDaemonProcess daemon;
 
     @BeforeAll
     static void startDaemonAndDefineSecrets() throws Exception {
         CommandResult id = Commands.run(List.of("id", "-u"), Map.of(), null, 10);
         assertEquals("0", id.stdout().trim(), "SecretClientIT starts virtsecretd as nobody: run the tests as root");
-        HostTools.require("setpriv", "util-linux");
         HostTools.virsh();
-        virtsecretd = ModularLibvirt.build("VIRTSECRETD").get("VIRTSECRETD");
 
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        for (String sub : List.of("run", "config", "cache", "home")) {
+        for (String sub : List.of("run", "config", "cache")) {
             Files.createDirectories(dir.resolve(sub));
         }
         CommandResult chown = Commands.run(List.of("chown", "-R", "nobody:nogroup", dir.toString()), Map.of(), null, 10);
         assertEquals(0, chown.exitCode(), chown.toString());
-        socket = dir.resolve("run/libvirt/virtsecretd-sock");
-        virsh = new Virsh("secret:///session?socket=" + socket);
-        startDaemon();
+        daemon = SecretDaemonProcess.virtsecretd(dir, "nobody").start();
+        socket = daemon.socket();
+        virsh = daemon.virsh();
 
-        define(PUBLIC, "no", PUBLIC_VOLUME);
-        define(PRIVATE, "yes", "/var/lib/libvirt/images/private.img");
+        daemon.define(PUBLIC.toString(), false, volumeUsage(PUBLIC_VOLUME), VALUE);
+        daemon.define(PRIVATE.toString(), true, volumeUsage("/var/lib/libvirt/images/private.img"), VALUE);
     }
 
     @AfterAll
     static void stopDaemon() throws Exception {
-        if (daemon != null && daemon.isAlive()) {
-            daemon.destroy();
-            if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
-                daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+        if (daemon != null) {
+            daemon.stop();
         }
     }
 
-    /** virtsecretd as nobody, in session mode: its socket is $XDG_RUNTIME_DIR/libvirt/virtsecretd-sock. */
-    private static void startDaemon() throws Exception {
-        daemon = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", "env",
-                "HOME=" + dir.resolve("home"), "XDG_RUNTIME_DIR=" + dir.resolve("run"),
-                "XDG_CONFIG_HOME=" + dir.resolve("config"), "XDG_CACHE_HOME=" + dir.resolve("cache"), virtsecretd)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("virtsecretd.log")
-                        .toFile()))
-                .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!Files.exists(socket)) {
-            if (!daemon.isAlive() || System.nanoTime() > deadline) {
-                fail("virtsecretd did not create " + socket + ":\n" + Files.readString(dir.resolve("virtsecretd.log")));
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static void define(UUID uuid, String isPrivate, String volume) throws Exception {
-        Path xml = dir.resolve(uuid + ".xml");
-        Files.writeString(xml, "<secret ephemeral='no' private='" + isPrivate + "'><uuid>" + uuid + "</uuid>"
-                + "<usage type='volume'><volume>" + volume + "</volume></usage></secret>\n");
-        CommandResult defined = virsh.run("secret-define", xml.toString());
-        assertEquals(0, defined.exitCode(), defined.toString());
-        CommandResult set = virsh.run("secret-set-value", uuid.toString(), "--base64",
-                Base64.getEncoder().encodeToString(VALUE));
-        assertEquals(0, set.exitCode(), set.toString());
+    private static String volumeUsage(String volume) {
+        return "<usage type='volume'><volume>" + volume + "</volume></usage>";
     }
 
     private static SecretClient client() {
@@ -197,7 +166,7 @@ class SecretClientIT {
 
     @Test
     void stoppedDaemonFailsQuicklyAndARestartedOneAnswersAgain() throws Exception {
-        stopDaemon();
+        daemon.stop();
         long t0 = System.nanoTime();
         VirException e = assertThrows(VirException.class, () -> client().valueByUuid(PUBLIC));
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -207,7 +176,7 @@ class SecretClientIT {
         assertEquals(FROM_RPC, e.domain());
         assertTrue(ms < 3000, "the connect error took " + ms + " ms");
 
-        startDaemon();
+        daemon.start();
         assertArrayEquals(VALUE, client().valueByUuid(PUBLIC));
     }
 
@@ -216,8 +185,8 @@ class SecretClientIT {
     void aKeptConnectionToARestartedDaemonIsReplaced() throws Exception {
         try (SecretClient kept = client()) {
             assertArrayEquals(VALUE, kept.valueByUuid(PUBLIC));
-            stopDaemon();
-            startDaemon();
+            daemon.stop();
+            daemon.start();
             assertArrayEquals(VALUE, kept.valueByUuid(PUBLIC));
         }
     }
@@ -225,7 +194,7 @@ class SecretClientIT {
     /** SIGKILL leaves the socket file behind: connect(2) is refused, at once, as libvirt's client reports it. */
     @Test
     void killedDaemonIsRefusedAndARestartedOneAnswersAgain() throws Exception {
-        daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        daemon.kill();
         assertTrue(Files.exists(socket), "a killed virtsecretd leaves " + socket);
         VirException e = assertThrows(VirException.class, () -> client().valueByUsage(SecretRef.USAGE_VOLUME,
                 PUBLIC_VOLUME));
@@ -234,8 +203,7 @@ class SecretClientIT {
         assertEquals(38, e.codeNumber());
         assertEquals(FROM_RPC, e.domain());
 
-        Files.delete(socket); // so that startDaemon waits for the new one
-        startDaemon();
+        daemon.start();
         assertArrayEquals(VALUE, client().valueByUsage(SecretRef.USAGE_VOLUME, PUBLIC_VOLUME));
     }
 }

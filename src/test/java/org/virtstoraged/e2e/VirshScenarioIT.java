@@ -109,8 +109,8 @@ class VirshScenarioIT {
     }
 
     /**
-     * The one deliberate difference: the recording libvirtd 9.0 lacked rbd, this daemon has the backends of
-     * LoadedBackends, so pool-capabilities says supported='yes' for those and 'no' for every other type,
+     * The one deliberate difference: the recording libvirtd 9.0 lacked iscsi-direct and rbd, this daemon has the
+     * backends of LoadedBackends, so pool-capabilities says supported='yes' for those and 'no' for every other type,
      * as libvirt's own virStoragePoolCapsFormat does for a backend that is not loaded.
      */
     static String withOnlyDirBackend(String transcript) {

@@ -28,4 +28,15 @@ class StrToLongTest {
         assertTrue(StrToLong.unsignedIntPositive("-1").isEmpty());
         assertEquals(255L, StrToLong.unsignedIntPositive("0xff", 0).getAsLong());
     }
+
+    @Test
+    void unsignedLongLongWrapsNegativesAsStrtoull() {
+        assertEquals(199715979264L, StrToLong.unsignedLongLong("199715979264").getAsLong());
+        assertEquals(-1L, StrToLong.unsignedLongLong("18446744073709551615").getAsLong());
+        assertEquals(-1L, StrToLong.unsignedLongLong("-1").getAsLong());
+        assertEquals(5L, StrToLong.unsignedLongLong(" +5").getAsLong());
+        for (String refused : new String[] {"18446744073709551616", "12G", "", "-", "1 ", "none"}) {
+            assertTrue(StrToLong.unsignedLongLong(refused).isEmpty(), refused);
+        }
+    }
 }

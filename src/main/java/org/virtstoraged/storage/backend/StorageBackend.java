@@ -32,7 +32,10 @@ public interface StorageBackend {
         throw new UnsupportedOperationException("checkPool");
     }
 
-    /** The same, told whether the pool was active before (its state file): gluster keeps that answer. */
+    /**
+     * The same, knowing whether the pool was active when the daemon stopped (its state file): libvirt's
+     * iscsi-direct and gluster backends answer with exactly that.
+     */
     default boolean checkPool(PoolDefinition pool, boolean wasActive) {
         return checkPool(pool);
     }
@@ -42,33 +45,40 @@ public interface StorageBackend {
     }
 
     /**
-     * A definition the pool is to have from now on, taken before {@link #startPool} and kept (in the config
-     * of a persistent pool too) even when starting fails: libvirt's scsi backend marks a vHBA it is about to
-     * make as managed this way. Empty for the backends that change nothing.
+     * Where a start or stop puts the definition its pool is to keep from then on, even when the call then fails.
+     * libvirt's backends change the pool's live definition in place: the iscsi backend fills in the default port
+     * 3260 as it makes the portal; the scsi backend marks a vHBA it is about to make as managed, and saves that
+     * in a persistent pool's config first, so that stopping the pool removes the vHBA even after a restart.
      */
-    default Optional<PoolDefinition> definitionForStart(PoolDefinition pool) {
-        return Optional.empty();
+    interface KeptDefinition {
+        /** The pool's definition from now on, as its XML shows it (until the daemon restarts). */
+        void live(PoolDefinition changed);
+
+        /** As {@link #live}, and saved at once as a persistent pool's config; a failure to save ends the call. */
+        void saved(PoolDefinition changed);
     }
 
+    /** Starts the pool; a backend that changes its pool's definition as it goes has the form below instead. */
     default void startPool(PoolDefinition pool) {
         throw new UnsupportedOperationException("startPool");
     }
 
-    /**
-     * What the backend's last startPool or stopPool of this pool wrote into its live definition, applied to
-     * {@code pool}. libvirt's backends change the definition in place and keep the change even when the call
-     * then fails (the iscsi backend fills in the host's default port while it makes the portal), and the pool's
-     * XML shows it. Default: unchanged.
-     */
-    default PoolDefinition definitionAfterStartOrStop(PoolDefinition pool) {
-        return pool;
+    /** The start the driver calls; by default the one above, which changes nothing. */
+    default void startPool(PoolDefinition pool, KeptDefinition kept) {
+        startPool(pool);
     }
 
     /** Lists the pool's volumes and measures it. Every backend has it. */
     RefreshedPool refreshPool(PoolDefinition pool);
 
+    /** Stops the pool; a backend that changes its pool's definition as it goes has the form below instead. */
     default void stopPool(PoolDefinition pool) {
         throw new UnsupportedOperationException("stopPool");
+    }
+
+    /** The stop the driver calls; by default the one above, which changes nothing. */
+    default void stopPool(PoolDefinition pool, KeptDefinition kept) {
+        stopPool(pool);
     }
 
     default void deletePool(PoolDefinition pool, int flags) {

@@ -181,22 +181,33 @@ final class DriverState {
         }
     }
 
-    /** The backend's startPool; the pool keeps what it wrote into the definition, failed or not. */
-    static void startPool(StorageBackend backend, PoolObject pool) {
-        try {
-            backend.startPool(pool.definition());
-        } finally {
-            pool.setDefinition(backend.definitionAfterStartOrStop(pool.definition()));
-        }
+    /** The backend's startPool; the pool keeps the definition the backend gave it, failed or not. */
+    void startPool(StorageBackend backend, PoolObject pool) {
+        backend.startPool(pool.definition(), kept(pool));
     }
 
-    /** The backend's stopPool; the pool keeps what it wrote into the definition, failed or not. */
-    static void stopPool(StorageBackend backend, PoolObject pool) {
-        try {
-            backend.stopPool(pool.definition());
-        } finally {
-            pool.setDefinition(backend.definitionAfterStartOrStop(pool.definition()));
-        }
+    /** The backend's stopPool; the pool keeps the definition the backend gave it, failed or not. */
+    void stopPool(StorageBackend backend, PoolObject pool) {
+        backend.stopPool(pool.definition(), kept(pool));
+    }
+
+    /** The driver's side of {@link StorageBackend.KeptDefinition} for one pool. */
+    private StorageBackend.KeptDefinition kept(PoolObject pool) {
+        return new StorageBackend.KeptDefinition() {
+            @Override
+            public void live(PoolDefinition changed) {
+                pool.setDefinition(changed);
+            }
+
+            @Override
+            public void saved(PoolDefinition changed) {
+                pool.setDefinition(changed);
+                if (pool.isPersistent()) {
+                    // virStoragePoolSaveConfig: a failure to save stops the call with its own error
+                    configs.save(changed.name(), UUID.fromString(changed.uuid()), PoolXml.format(changed));
+                }
+            }
+        };
     }
 
     /** The pool's volumes read again from the backend; none are left if that fails. */

@@ -182,7 +182,7 @@ public final class PoolDriver {
         pool.setStarting(true);
         try {
             if (backend.get().supports(Operation.START_POOL)) {
-                startBackend(backend.get(), pool);
+                state.startPool(backend.get(), pool);
             }
             state.saveState(pool);
             state.refresh(backend.get(), pool);
@@ -435,25 +435,11 @@ public final class PoolDriver {
             }
         }
         if (backend.supports(Operation.START_POOL)) {
-            startBackend(backend, pool);
+            state.startPool(backend, pool);
         }
         state.saveState(pool);
         state.refresh(backend, pool);
         pool.setActive(true);
-    }
-
-    /** The backend's startPool, after the definition it wants kept whatever the outcome (see definitionForStart). */
-    private void startBackend(StorageBackend backend, PoolObject pool) {
-        Optional<PoolDefinition> changed = backend.definitionForStart(pool.definition());
-        if (changed.isPresent()) {
-            PoolDefinition def = changed.get();
-            pool.setDefinition(def);
-            if (pool.isPersistent()) {
-                // virStoragePoolSaveConfig: a failure to save stops the start with its own error
-                state.configs.save(def.name(), UUID.fromString(def.uuid()), PoolXml.format(def));
-            }
-        }
-        DriverState.startPool(backend, pool);
     }
 
     public void build(PoolRef ref, int flags) {
@@ -483,7 +469,7 @@ public final class PoolDriver {
             DriverState.requireNoAsyncJobs(pool);
             state.states.delete(pool.name());
             if (backend.supports(Operation.STOP_POOL)) {
-                DriverState.stopPool(backend, pool);
+                state.stopPool(backend, pool);
             }
             pool.clearVolumes();
             state.lifecycleEvent(pool, PoolEvent.STOPPED);

@@ -17,17 +17,16 @@ import org.virtstoraged.storage.SystemErrors;
 import org.virtstoraged.storage.backend.BuildFlags;
 import org.virtstoraged.storage.backend.RefreshedPool;
 import org.virtstoraged.storage.backend.StorageBackend;
-import org.virtstoraged.storage.backend.VolumeStreamFile;
 import org.virtstoraged.storage.backend.local.FileStat;
 import org.virtstoraged.storage.backend.local.LocalVolumeBuilder;
 import org.virtstoraged.storage.backend.local.LocalVolumeDeleter;
 import org.virtstoraged.storage.backend.local.LocalVolumeResizer;
+import org.virtstoraged.storage.backend.local.LocalStreamVolumes;
 import org.virtstoraged.storage.backend.local.LocalVolumeStreams;
 import org.virtstoraged.storage.backend.local.LocalVolumeWiper;
 import org.virtstoraged.storage.backend.local.PoolDirectory;
 import org.virtstoraged.storage.backend.local.SecretFiles;
 import org.virtstoraged.storage.backend.local.VolumeProbe;
-import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.model.PoolDefinition;
 import org.virtstoraged.storage.model.PoolType;
@@ -38,7 +37,7 @@ import org.virtstoraged.storage.model.VolumeType;
  * libvirt's "dir" backend: a directory whose files (and subdirectories) are the volumes. It has no
  * start or stop step; the pool is usable whenever its directory exists.
  */
-public final class DirPoolBackend implements StorageBackend {
+public final class DirPoolBackend implements LocalStreamVolumes {
     private static final Logger LOG = Logger.getLogger(DirPoolBackend.class);
 
     private final CommandRunner runner;
@@ -50,7 +49,7 @@ public final class DirPoolBackend implements StorageBackend {
 
     /** A dir pool without a secret driver: encrypted volumes fail as on unknown secrets. */
     public DirPoolBackend(CommandRunner runner) {
-        this(runner, new SecretFiles(Path.of("/nonexistent"), VolumeSecretStore.NONE));
+        this(runner, SecretFiles.NONE);
     }
 
     public DirPoolBackend(CommandRunner runner, SecretFiles secrets) {
@@ -186,14 +185,7 @@ public final class DirPoolBackend implements StorageBackend {
     }
 
     @Override
-    public VolumeStreamFile uploadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
-            int flags) {
-        return streams.upload(volume, offset, length, flags);
-    }
-
-    @Override
-    public VolumeStreamFile downloadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
-            int flags) {
-        return streams.download(volume, offset, length, flags);
+    public LocalVolumeStreams streams() {
+        return streams;
     }
 }

@@ -28,7 +28,6 @@ import org.virtstoraged.storage.backend.local.FileStat;
 import org.virtstoraged.storage.backend.local.LocalVolumeBuilder;
 import org.virtstoraged.storage.backend.local.LocalVolumeWiper;
 import org.virtstoraged.storage.backend.local.SecretFiles;
-import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.command.CommandResult;
 import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.model.DiskPartitionFormat;
@@ -70,7 +69,7 @@ public final class DiskPoolBackend implements StorageBackend {
 
     /** A disk pool without a secret driver: encrypted volumes fail as on unknown secrets. */
     public DiskPoolBackend(CommandRunner runner) {
-        this(runner, new SecretFiles(Path.of("/nonexistent"), VolumeSecretStore.NONE));
+        this(runner, SecretFiles.NONE);
     }
 
     /** @param secrets where LUKS volumes get their passphrase */

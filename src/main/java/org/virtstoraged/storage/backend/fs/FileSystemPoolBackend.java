@@ -11,24 +11,21 @@ import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.backend.BuildFlags;
-import org.virtstoraged.storage.backend.RefreshedPool;
-import org.virtstoraged.storage.backend.StorageBackend;
-import org.virtstoraged.storage.backend.VolumeStreamFile;
 import org.virtstoraged.storage.backend.dir.DirPoolBackend;
+import org.virtstoraged.storage.backend.dir.LocalDirectoryPool;
 import org.virtstoraged.storage.backend.local.SecretFiles;
 import org.virtstoraged.storage.backend.local.PoolDirectory;
 import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.model.PoolDefinition;
 import org.virtstoraged.storage.model.PoolType;
-import org.virtstoraged.storage.model.VolumeDefinition;
 
 /**
  * libvirt's "fs" and "netfs" backends (storage_backend_fs.c): a file system mounted on the target directory,
  * whose files are the volumes. Mounting, unmounting, formatting and (netfs) source discovery are theirs; the
- * directory side (refresh and every volume operation) is the dir backend's, exactly as libvirt shares its
- * local-storage functions between the three.
+ * directory side (refresh and every volume operation) is the dir backend's ({@link LocalDirectoryPool}), exactly
+ * as libvirt shares its local-storage functions between them.
  */
-public final class FileSystemPoolBackend implements StorageBackend {
+public final class FileSystemPoolBackend implements LocalDirectoryPool {
     private static final Logger LOG = Logger.getLogger(FileSystemPoolBackend.class);
 
     private final PoolType type;
@@ -168,62 +165,8 @@ public final class FileSystemPoolBackend implements StorageBackend {
         return new NetfsSourceFinder(runner, tools).find(sourceSpec, flags);
     }
 
-    // ---- the directory side: libvirt's local functions, shared with dir pools -------------------------
-
     @Override
-    public RefreshedPool refreshPool(PoolDefinition pool) {
-        return local.refreshPool(pool);
-    }
-
-    @Override
-    public void deletePool(PoolDefinition pool, int flags) {
-        local.deletePool(pool, flags);
-    }
-
-    @Override
-    public VolumeDefinition createVol(PoolDefinition pool, VolumeDefinition volume) {
-        return local.createVol(pool, volume);
-    }
-
-    @Override
-    public void buildVol(PoolDefinition pool, VolumeDefinition volume, int flags) {
-        local.buildVol(pool, volume, flags);
-    }
-
-    @Override
-    public void buildVolFrom(PoolDefinition pool, VolumeDefinition volume, VolumeDefinition input, int flags) {
-        local.buildVolFrom(pool, volume, input, flags);
-    }
-
-    @Override
-    public VolumeDefinition refreshVol(PoolDefinition pool, VolumeDefinition volume) {
-        return local.refreshVol(pool, volume);
-    }
-
-    @Override
-    public void deleteVol(PoolDefinition pool, VolumeDefinition volume, int flags) {
-        local.deleteVol(pool, volume, flags);
-    }
-
-    @Override
-    public void resizeVol(PoolDefinition pool, VolumeDefinition volume, long capacity, int flags) {
-        local.resizeVol(pool, volume, capacity, flags);
-    }
-
-    @Override
-    public VolumeDefinition wipeVol(PoolDefinition pool, VolumeDefinition volume, int algorithm, int flags) {
-        return local.wipeVol(pool, volume, algorithm, flags);
-    }
-
-    @Override
-    public VolumeStreamFile uploadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
-            int flags) {
-        return local.uploadVol(pool, volume, offset, length, flags);
-    }
-
-    @Override
-    public VolumeStreamFile downloadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
-            int flags) {
-        return local.downloadVol(pool, volume, offset, length, flags);
+    public DirPoolBackend local() {
+        return local;
     }
 }

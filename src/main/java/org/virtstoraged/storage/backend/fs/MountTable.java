@@ -67,6 +67,11 @@ public final class MountTable {
         return false;
     }
 
+    /** Whether a file system named exactly {@code source} is mounted exactly on {@code target} (no link resolving). */
+    public boolean hasEntry(String source, String target) {
+        return entries().stream().anyMatch(e -> e.source().equals(source) && e.target().equals(target));
+    }
+
     /** virFileComparePaths */
     static boolean samePath(String a, String b) {
         return resolve(a).equals(resolve(b));

@@ -4,18 +4,13 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.backend.RefreshedPool;
-import org.virtstoraged.storage.backend.StorageBackend;
-import org.virtstoraged.storage.backend.VolumeStreamFile;
 import org.virtstoraged.storage.backend.local.ExecutableLocator;
-import org.virtstoraged.storage.backend.local.LocalVolumeStreams;
-import org.virtstoraged.storage.backend.local.LocalVolumeWiper;
+import org.virtstoraged.storage.backend.local.LocalBlockPoolBackend;
 import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.model.PoolDefinition;
 import org.virtstoraged.storage.model.PoolHost;
@@ -31,16 +26,12 @@ import org.virtstoraged.storage.xml.PoolXml;
  * rescans the session and lists its LUs from sysfs; volumes cannot be created or deleted, but they can be
  * wiped, uploaded and downloaded as local block devices (libvirt's *Local helpers).
  */
-public final class IscsiPoolBackend implements StorageBackend {
+public final class IscsiPoolBackend extends LocalBlockPoolBackend {
     private static final Logger LOG = Logger.getLogger(IscsiPoolBackend.class);
 
     private final Iscsiadm iscsiadm;
     private final IscsiChap chap;
     private final IscsiVolumes volumes;
-    private final LocalVolumeWiper wiper;
-    private final LocalVolumeStreams streams;
-    /** The pools (by uuid) whose last start or stop made the portal, and so gave their host the default port. */
-    private final Set<String> portalMade = ConcurrentHashMap.newKeySet();
 
     public IscsiPoolBackend(CommandRunner runner, IscsiSecrets secrets) {
         this(new Iscsiadm(runner), runner, secrets, Path.of("/sys"), "/dev", ExecutableLocator.find("udevadm"));
@@ -53,22 +44,16 @@ public final class IscsiPoolBackend implements StorageBackend {
      */
     public IscsiPoolBackend(Iscsiadm iscsiadm, CommandRunner runner, IscsiSecrets secrets, Path sysfs,
             String devDir, Optional<String> udevadm) {
+        super(runner, EnumSet.of(Operation.CHECK_POOL, Operation.START_POOL, Operation.STOP_POOL,
+                Operation.FIND_POOL_SOURCES));
         this.iscsiadm = iscsiadm;
         this.chap = new IscsiChap(iscsiadm, secrets);
         this.volumes = new IscsiVolumes(new ScsiSysfs(sysfs), devDir, runner, udevadm);
-        this.wiper = new LocalVolumeWiper(runner);
-        this.streams = new LocalVolumeStreams(runner);
     }
 
     @Override
     public PoolType type() {
         return PoolType.ISCSI;
-    }
-
-    @Override
-    public Set<Operation> operations() {
-        return EnumSet.of(Operation.CHECK_POOL, Operation.START_POOL, Operation.STOP_POOL,
-                Operation.FIND_POOL_SOURCES, Operation.WIPE_VOL, Operation.UPLOAD_VOL, Operation.DOWNLOAD_VOL);
     }
 
     /** Active when a session to the target exists; a definition libvirt refuses leaves the pool inactive. */
@@ -84,13 +69,13 @@ public final class IscsiPoolBackend implements StorageBackend {
     }
 
     @Override
-    public void startPool(PoolDefinition pool) {
+    public void startPool(PoolDefinition pool, KeptDefinition kept) {
         PoolSource source = pool.source();
         requireSource(source);
         if (iscsiadm.session(target(pool), true).isPresent()) {
             return;
         }
-        String portal = portal(pool);
+        String portal = portal(pool, kept);
         // login needs a static node record for the target
         iscsiadm.nodeNew(portal, target(pool));
         chap.apply(portal, source);
@@ -105,35 +90,26 @@ public final class IscsiPoolBackend implements StorageBackend {
     }
 
     @Override
-    public void stopPool(PoolDefinition pool) {
+    public void stopPool(PoolDefinition pool, KeptDefinition kept) {
         if (iscsiadm.session(target(pool), true).isEmpty()) {
             return;
         }
-        iscsiadm.logout(portal(pool), pool.source().initiatorIqn().orElse(null), target(pool));
-    }
-
-    /** virStorageBackendISCSIPortal on the pool's own definition, which it changes: see below. */
-    private String portal(PoolDefinition pool) {
-        String portal = IscsiPortal.of(pool.source());
-        portalMade.add(pool.uuid());
-        return portal;
+        iscsiadm.logout(portal(pool, kept), pool.source().initiatorIqn().orElse(null), target(pool));
     }
 
     /**
-     * libvirt writes port 3260 into the pool's host when it makes the portal of a host without a port, and the
-     * pool's XML shows it from then on (until the daemon restarts), even when the start failed.
+     * virStorageBackendISCSIPortal on the pool's own definition: libvirt writes port 3260 into a host without a
+     * port as it makes the portal, and the pool's XML shows it from then on (until the daemon restarts), even
+     * when the start then fails.
      */
-    @Override
-    public PoolDefinition definitionAfterStartOrStop(PoolDefinition pool) {
-        if (!portalMade.remove(pool.uuid())) {
-            return pool;
-        }
+    private static String portal(PoolDefinition pool, KeptDefinition kept) {
+        String portal = IscsiPortal.of(pool.source());
         PoolHost host = pool.source().hosts().get(0);
-        if (host.port() != 0) {
-            return pool;
+        if (host.port() == 0) {
+            kept.live(pool.withSource(pool.source().toBuilder()
+                    .hosts(List.of(new PoolHost(host.name(), IscsiPortal.DEFAULT_PORT))).build()));
         }
-        return pool.withSource(pool.source().toBuilder()
-                .hosts(List.of(new PoolHost(host.name(), IscsiPortal.DEFAULT_PORT))).build());
+        return portal;
     }
 
     @Override
@@ -155,24 +131,6 @@ public final class IscsiPoolBackend implements StorageBackend {
                 .devices(List.of(new PoolSourceDevice(t))).initiatorIqn(spec.initiatorIqn().orElse(null)).build())
                 .toList();
         return PoolXml.formatSourceList(PoolType.ISCSI, found);
-    }
-
-    @Override
-    public VolumeDefinition wipeVol(PoolDefinition pool, VolumeDefinition volume, int algorithm, int flags) {
-        wiper.wipe(volume, algorithm, flags);
-        return volume;
-    }
-
-    @Override
-    public VolumeStreamFile uploadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
-            int flags) {
-        return streams.upload(volume, offset, length, flags);
-    }
-
-    @Override
-    public VolumeStreamFile downloadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
-            int flags) {
-        return streams.download(volume, offset, length, flags);
     }
 
     /** The checks libvirt makes before using a pool's source: one host, one device. */

@@ -21,7 +21,7 @@ import org.virtstoraged.storage.model.Permissions;
  */
 public final class PoolDirectory {
     /** VIR_STORAGE_DEFAULT_POOL_PERM_MODE */
-    static final int DEFAULT_MODE = 0711;
+    public static final int DEFAULT_MODE = 0711;
 
     private PoolDirectory() {
     }

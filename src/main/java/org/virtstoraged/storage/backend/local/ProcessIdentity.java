@@ -6,18 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** geteuid()/getegid(): the ids libvirt substitutes for an unset owner or group. Read from /proc. */
-final class ProcessIdentity {
+public final class ProcessIdentity {
     private static final long EUID = field("Uid:");
     private static final long EGID = field("Gid:");
 
     private ProcessIdentity() {
     }
 
-    static long effectiveUid() {
+    public static long effectiveUid() {
         return EUID;
     }
 
-    static long effectiveGid() {
+    public static long effectiveGid() {
         return EGID;
     }
 

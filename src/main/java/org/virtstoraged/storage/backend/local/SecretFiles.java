@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
@@ -29,12 +30,23 @@ public final class SecretFiles {
     private static final String SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /**
+     * No secret driver (backends built for tests): every secret is unknown, as to libvirt's secret driver with
+     * none defined. The lookup fails before any file is made, so there is no state directory to write in.
+     */
+    public static final SecretFiles NONE = new SecretFiles(VolumeSecretStore.NONE);
+
     private final Path stateDir;
     private final VolumeSecretStore store;
 
     public SecretFiles(Path stateDir, VolumeSecretStore store) {
-        this.stateDir = stateDir;
+        this.stateDir = Objects.requireNonNull(stateDir, "stateDir");
         this.store = store;
+    }
+
+    private SecretFiles(VolumeSecretStore none) {
+        this.stateDir = null;
+        this.store = none;
     }
 
     /** The secret driver behind these files. */
@@ -44,7 +56,7 @@ public final class SecretFiles {
 
     /** The passphrase files of one pool's volumes. */
     public VolumeSecrets forPool(String pool) {
-        return (vol, secret) -> write(pool, vol, secret);
+        return stateDir == null ? VolumeSecrets.NONE : (vol, secret) -> write(pool, vol, secret);
     }
 
     /**

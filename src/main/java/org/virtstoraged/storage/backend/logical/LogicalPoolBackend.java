@@ -28,7 +28,6 @@ import org.virtstoraged.storage.backend.StorageBackend;
 import org.virtstoraged.storage.backend.local.FileStat;
 import org.virtstoraged.storage.backend.local.LocalVolumeBuilder;
 import org.virtstoraged.storage.backend.local.SecretFiles;
-import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.backend.local.LocalVolumeWiper;
 import org.virtstoraged.storage.backend.logical.LvmOutput.LvRow;
 import org.virtstoraged.storage.command.CommandResult;
@@ -66,7 +65,7 @@ public final class LogicalPoolBackend implements StorageBackend {
     }
 
     public LogicalPoolBackend(CommandRunner runner, Optional<String> udevadm) {
-        this(runner, udevadm, new SecretFiles(java.nio.file.Path.of("/nonexistent"), VolumeSecretStore.NONE));
+        this(runner, udevadm, SecretFiles.NONE);
     }
 
     /**

@@ -6,15 +6,11 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.jboss.logging.Logger;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.backend.RefreshedPool;
-import org.virtstoraged.storage.backend.StorageBackend;
-import org.virtstoraged.storage.backend.VolumeStreamFile;
 import org.virtstoraged.storage.backend.local.ExecutableLocator;
-import org.virtstoraged.storage.backend.local.LocalVolumeStreams;
-import org.virtstoraged.storage.backend.local.LocalVolumeWiper;
+import org.virtstoraged.storage.backend.local.LocalBlockPoolBackend;
 import org.virtstoraged.storage.backend.mpath.DmsetupMaps.Listing;
 import org.virtstoraged.storage.backend.mpath.DmsetupMaps.MapDevice;
 import org.virtstoraged.storage.backend.scsi.BlockVolumeInfo;
@@ -30,15 +26,13 @@ import org.virtstoraged.storage.model.VolumeType;
  * device-mapper the pool starts, empty; a map that cannot be read ends the walk, keeping the volumes found
  * before it. Volumes are neither created nor deleted; they can be wiped, uploaded and downloaded.
  */
-public final class MpathPoolBackend implements StorageBackend {
+public final class MpathPoolBackend extends LocalBlockPoolBackend {
     private static final Logger LOG = Logger.getLogger(MpathPoolBackend.class);
 
     private final CommandRunner runner;
     private final DmsetupMaps maps;
     private final Optional<String> udevadm;
     private final Path dev;
-    private final LocalVolumeWiper wiper;
-    private final LocalVolumeStreams streams;
 
     public MpathPoolBackend(CommandRunner runner) {
         this(runner, ExecutableLocator.find(DmsetupMaps.DMSETUP).orElse(DmsetupMaps.DMSETUP),
@@ -47,22 +41,16 @@ public final class MpathPoolBackend implements StorageBackend {
 
     /** @param dev the directory standing for /dev (tests use their own) */
     MpathPoolBackend(CommandRunner runner, String dmsetup, Optional<String> udevadm, Path dev) {
+        super(runner, EnumSet.of(Operation.CHECK_POOL));
         this.runner = runner;
         this.maps = new DmsetupMaps(runner, dmsetup);
         this.udevadm = udevadm;
         this.dev = dev;
-        this.wiper = new LocalVolumeWiper(runner);
-        this.streams = new LocalVolumeStreams(runner);
     }
 
     @Override
     public PoolType type() {
         return PoolType.MPATH;
-    }
-
-    @Override
-    public Set<Operation> operations() {
-        return EnumSet.of(Operation.CHECK_POOL, Operation.WIPE_VOL, Operation.UPLOAD_VOL, Operation.DOWNLOAD_VOL);
     }
 
     /** virStorageBackendMpathCheckPool: active wherever device-mapper has its directory. */
@@ -109,23 +97,5 @@ public final class MpathPoolBackend implements StorageBackend {
         VolumeDefinition vol = VolumeDefinition.builder("dm-" + map.minor()).type(VolumeType.BLOCK).targetPath(path)
                 .key(path).build();
         return BlockVolumeInfo.read(vol, dev.resolve("mapper").resolve(map.name()), false).orElseThrow();
-    }
-
-    @Override
-    public VolumeDefinition wipeVol(PoolDefinition pool, VolumeDefinition volume, int algorithm, int flags) {
-        wiper.wipe(volume, algorithm, flags);
-        return volume;
-    }
-
-    @Override
-    public VolumeStreamFile uploadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
-            int flags) {
-        return streams.upload(volume, offset, length, flags);
-    }
-
-    @Override
-    public VolumeStreamFile downloadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
-            int flags) {
-        return streams.download(volume, offset, length, flags);
     }
 }

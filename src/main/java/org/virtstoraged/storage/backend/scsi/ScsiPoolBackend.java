@@ -10,17 +10,13 @@ import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.SystemErrors;
 import org.virtstoraged.storage.backend.RefreshedPool;
-import org.virtstoraged.storage.backend.StorageBackend;
-import org.virtstoraged.storage.backend.VolumeStreamFile;
 import org.virtstoraged.storage.backend.local.ExecutableLocator;
-import org.virtstoraged.storage.backend.local.LocalVolumeStreams;
-import org.virtstoraged.storage.backend.local.LocalVolumeWiper;
+import org.virtstoraged.storage.backend.local.LocalBlockPoolBackend;
 import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.model.PoolAdapter;
 import org.virtstoraged.storage.model.PoolDefinition;
@@ -38,7 +34,7 @@ import org.virtstoraged.storage.model.VolumeDefinition;
  * <p>Not done as libvirt does: after making a vHBA libvirt rescans twice more from a thread, 5 s apart, to
  * find the LUs that appear late; here the next refresh finds them.
  */
-public final class ScsiPoolBackend implements StorageBackend {
+public final class ScsiPoolBackend extends LocalBlockPoolBackend {
     /** What libvirt writes to the scan file: "- - -" with the terminating NUL (sizeof of the literal). */
     private static final byte[] SCAN = "- - -\0".getBytes(StandardCharsets.US_ASCII);
     private static final long PAUSE_MILLIS = 100;
@@ -48,8 +44,6 @@ public final class ScsiPoolBackend implements StorageBackend {
     private final Vports vports;
     private final ScsiLuns luns;
     private final Runnable waitForDevices;
-    private final LocalVolumeWiper wiper;
-    private final LocalVolumeStreams streams;
 
     public ScsiPoolBackend(CommandRunner runner) {
         this(runner, HostPaths.REAL, ScsiKeys.SCSI_ID, ExecutableLocator.find("udevadm"), PAUSE_MILLIS);
@@ -62,24 +56,17 @@ public final class ScsiPoolBackend implements StorageBackend {
      * @param pauseMillis the pause between looks for a stable path
      */
     ScsiPoolBackend(CommandRunner runner, HostPaths paths, String scsiId, Optional<String> udevadm, long pauseMillis) {
+        super(runner, EnumSet.of(Operation.CHECK_POOL, Operation.START_POOL, Operation.STOP_POOL));
         this.paths = paths;
         this.hosts = new ScsiHostLookup.Sysfs(paths.scsiHosts(), paths.fcHosts());
         this.waitForDevices = () -> udevadm.ifPresent(tool -> runner.run(List.of(tool, "settle")));
         this.vports = new Vports(new VhbaSysfs(paths), new NodeDeviceParents(paths), waitForDevices);
         this.luns = new ScsiLuns(paths, new StablePaths(paths, pauseMillis), new ScsiKeys(runner, scsiId));
-        this.wiper = new LocalVolumeWiper(runner);
-        this.streams = new LocalVolumeStreams(runner);
     }
 
     @Override
     public PoolType type() {
         return PoolType.SCSI;
-    }
-
-    @Override
-    public Set<Operation> operations() {
-        return EnumSet.of(Operation.CHECK_POOL, Operation.START_POOL, Operation.STOP_POOL, Operation.WIPE_VOL,
-                Operation.UPLOAD_VOL, Operation.DOWNLOAD_VOL);
     }
 
     private static PoolAdapter adapter(PoolDefinition pool) {
@@ -129,20 +116,15 @@ public final class ScsiPoolBackend implements StorageBackend {
      * when making it fails.
      */
     @Override
-    public Optional<PoolDefinition> definitionForStart(PoolDefinition pool) {
-        if (adapter(pool) instanceof PoolAdapter.FcHost fc && !Boolean.TRUE.equals(fc.managed())
-                && !vports.exists(fc)) {
-            PoolAdapter managed = new PoolAdapter.FcHost(fc.parent(), fc.parentWwnn(), fc.parentWwpn(),
-                    fc.parentFabricWwn(), Boolean.TRUE, fc.wwnn(), fc.wwpn());
-            return Optional.of(pool.withSource(pool.source().toBuilder().adapter(managed).build()));
-        }
-        return Optional.empty();
-    }
-
-    @Override
-    public void startPool(PoolDefinition pool) {
+    public void startPool(PoolDefinition pool, KeptDefinition kept) {
         if (adapter(pool) instanceof PoolAdapter.FcHost fc) {
-            vports.create(fc);
+            PoolAdapter.FcHost made = fc;
+            if (!Boolean.TRUE.equals(fc.managed()) && !vports.exists(fc)) {
+                made = new PoolAdapter.FcHost(fc.parent(), fc.parentWwnn(), fc.parentWwpn(), fc.parentFabricWwn(),
+                        Boolean.TRUE, fc.wwnn(), fc.wwpn());
+                kept.saved(pool.withSource(pool.source().toBuilder().adapter(made).build()));
+            }
+            vports.create(made);
         }
     }
 
@@ -181,23 +163,5 @@ public final class ScsiPoolBackend implements StorageBackend {
         } catch (IOException e) {
             throw SystemErrors.of(e, "Write to '%s' to trigger host scan failed", scan);
         }
-    }
-
-    @Override
-    public VolumeDefinition wipeVol(PoolDefinition pool, VolumeDefinition volume, int algorithm, int flags) {
-        wiper.wipe(volume, algorithm, flags);
-        return volume;
-    }
-
-    @Override
-    public VolumeStreamFile uploadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
-            int flags) {
-        return streams.upload(volume, offset, length, flags);
-    }
-
-    @Override
-    public VolumeStreamFile downloadVol(PoolDefinition pool, VolumeDefinition volume, long offset, long length,
-            int flags) {
-        return streams.download(volume, offset, length, flags);
     }
 }

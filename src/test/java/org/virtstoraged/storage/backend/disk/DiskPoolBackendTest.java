@@ -136,6 +136,7 @@ class DiskPoolBackendTest {
 
     private static final String SECRET = "3c1f0b9e-7d2a-4e51-8b6c-9a0d4f2e1b77";
     private static final long MIB = 1024 * 1024;
+    private static final long LUKS_CAPACITY = 10 * MIB;
 
     /**
      * parted runs for real on the image; the kernel makes no partition nodes for a file, so partition 1's node
@@ -210,6 +211,32 @@ class DiskPoolBackendTest {
                 .build();
     }
 
+    /** What {@link #createLuks} ran and on what, for the tests to look at afterwards. */
+    private PartitionNodes luksRunner;
+    private DiskPoolBackend luksBackend;
+    private PoolDefinition luksPool;
+
+    /**
+     * The shape of both LUKS creates below: on a new dos label, a LUKS volume "disk.img1" of LUKS_CAPACITY whose
+     * secret is {@code secret}, through a secret driver that knows only {@link #SECRET} (value "hunter2") and
+     * writes its passphrase files in dir/state. Made or failed, no passphrase file stays.
+     */
+    private VolumeDefinition createLuks(Path image, String secret) throws Exception {
+        Path state = Files.createDirectories(dir.resolve("state"));
+        luksRunner = new PartitionNodes(image);
+        luksBackend = new DiskPoolBackend(luksRunner, new SecretFiles(state, store("hunter2")));
+        PoolDefinition def = pool(image, "dos");
+        luksBackend.buildPool(def, 0);
+        luksPool = luksBackend.refreshPool(def).definition();
+        try {
+            return luksBackend.createVol(luksPool, luksVolume("disk.img1", LUKS_CAPACITY, secret));
+        } finally {
+            try (var files = Files.list(state)) {
+                assertEquals(List.of(), files.toList(), "the passphrase file stayed");
+            }
+        }
+    }
+
     /**
      * virStorageBackendDiskCreateVol with encryption: the partition is asked for 2 MiB more than the capacity,
      * the volume then has the partition's size less 2 MiB, and qemu-img writes LUKS over the whole partition
@@ -218,60 +245,41 @@ class DiskPoolBackendTest {
     @Test
     void luksVolumeGetsTwoMoreMebibytesOfPartitionAndQemuImgLuksOnIt() throws Exception {
         Path image = image();
-        Path state = Files.createDirectories(dir.resolve("state"));
-        PartitionNodes runner = new PartitionNodes(image);
-        DiskPoolBackend backend = new DiskPoolBackend(runner, new SecretFiles(state, store("hunter2")));
-        PoolDefinition def = pool(image, "dos");
-        backend.buildPool(def, 0);
-        RefreshedPool refreshed = backend.refreshPool(def);
+        VolumeDefinition made = createLuks(image, SECRET);
         // the image's cylinders are 64 KiB: a partition for 10 MiB alone would be 2 MiB short
-        long capacity = 10 * MIB;
-        VolumeDefinition made = backend.createVol(refreshed.definition(), luksVolume("disk.img1", capacity, SECRET));
-
-        List<String> mkpart = runner.mkpart();
+        long capacity = LUKS_CAPACITY;
+        List<String> mkpart = luksRunner.mkpart();
         long length = Long.parseLong(mkpart.get(6).replace("B", "")) + 1 - Long.parseLong(mkpart.get(5).replace("B", ""));
         assertTrue(length >= capacity + 2 * MIB, "partition of " + length + " bytes for " + capacity + ": " + mkpart);
         assertEquals(length - 2 * MIB, made.capacity());
         assertEquals(length - 2 * MIB, made.allocation());
         assertTrue(made.encryption().isPresent(), "the new volume keeps its encryption");
 
-        assertEquals(1, runner.qemuImg.size(), runner.qemuImg.toString());
-        List<String> argv = runner.qemuImg.get(0);
+        assertEquals(1, luksRunner.qemuImg.size(), luksRunner.qemuImg.toString());
+        List<String> argv = luksRunner.qemuImg.get(0);
         String object = argv.get(5);
-        assertTrue(object.matches("secret,id=disk\\.img1_encrypt0,file=" + java.util.regex.Pattern.quote(state.toString())
+        assertTrue(object.matches("secret,id=disk\\.img1_encrypt0,file="
+                + java.util.regex.Pattern.quote(dir.resolve("state").toString())
                 + "/p\\.disk\\.img1\\.secret\\.[A-Za-z0-9]{6}"), object);
         assertEquals(List.of("create", "-f", "luks", "--object", object, "-o", "key-secret=disk.img1_encrypt0",
                 image + "1", (length - 2 * MIB) / 1024 + "K"), argv.subList(1, argv.size()));
-        assertEquals(List.of("hunter2"), runner.passphrases);
-        try (var files = Files.list(state)) {
-            assertEquals(List.of(), files.toList(), "the passphrase file stayed");
-        }
+        assertEquals(List.of("hunter2"), luksRunner.passphrases);
     }
 
     /** A secret the secret driver does not know fails the creation, and the new partition is removed again. */
     @Test
     void luksVolumeWithAnUnknownSecretLeavesNoPartition() throws Exception {
         Path image = image();
-        Path state = Files.createDirectories(dir.resolve("state"));
-        PartitionNodes runner = new PartitionNodes(image);
-        DiskPoolBackend backend = new DiskPoolBackend(runner, new SecretFiles(state, store("hunter2")));
-        PoolDefinition def = pool(image, "dos");
-        backend.buildPool(def, 0);
-        RefreshedPool refreshed = backend.refreshPool(def);
         String unknown = "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a";
-        VirException e = assertThrows(VirException.class,
-                () -> backend.createVol(refreshed.definition(), luksVolume("disk.img1", 10 * MIB, unknown)));
+        VirException e = assertThrows(VirException.class, () -> createLuks(image, unknown));
         assertEquals("Secret not found: no secret with matching uuid '" + unknown + "'", e.getMessage());
-        assertEquals(List.of(), runner.qemuImg);
-        assertTrue(runner.real.commandsOf("parted").contains(List.of("parted", image.toString(), "rm", "--script", "1")),
-                runner.real.commands().toString());
+        assertEquals(List.of(), luksRunner.qemuImg);
+        assertTrue(luksRunner.real.commandsOf("parted").contains(List.of("parted", image.toString(), "rm", "--script",
+                "1")), luksRunner.real.commands().toString());
         PartitionTable table = PartitionTable.parse(new RecordingCommandRunner()
                 .run(PartitionTable.command("parted", image.toString())).stdout());
         assertTrue(table.entries().stream().allMatch(PartitionTable.Entry::free), table.toString());
-        assertTrue(backend.changedPool(refreshed.definition()).orElseThrow().volumes().isEmpty());
-        try (var files = Files.list(state)) {
-            assertEquals(List.of(), files.toList(), "the passphrase file stayed");
-        }
+        assertTrue(luksBackend.changedPool(luksPool).orElseThrow().volumes().isEmpty());
     }
 
     /** libvirt's disk backend refuses every encryption but LUKS before it partitions anything. */

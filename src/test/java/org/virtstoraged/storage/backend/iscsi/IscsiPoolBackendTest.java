@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.VirException;
+import org.virtstoraged.storage.backend.KeptDefinitions;
 import org.virtstoraged.storage.backend.RefreshedPool;
 import org.virtstoraged.storage.backend.StorageBackend.Operation;
 import org.virtstoraged.storage.command.PlaybackCommandRunner;
@@ -40,6 +41,7 @@ class IscsiPoolBackendTest {
     Path tmp;
 
     private final PlaybackCommandRunner runner = new PlaybackCommandRunner();
+    private final KeptDefinitions kept = new KeptDefinitions();
     private final List<PoolAuth> secretsAsked = new ArrayList<>();
     private byte[] secret = "s3cret\0ignored".getBytes(StandardCharsets.UTF_8);
 
@@ -76,7 +78,7 @@ class IscsiPoolBackendTest {
                                 + "] added\n", "")
                 .expect(List.of(ISCSIADM, "--mode", "node", "--portal", PORTAL, "--targetname", TARGET, "--login"), 0,
                         "", "");
-        backend().startPool(pool(""));
+        backend().startPool(pool(""), kept);
         assertTrue(runner.remaining().isEmpty());
     }
 
@@ -89,22 +91,24 @@ class IscsiPoolBackendTest {
         IscsiPoolBackend b = backend();
         PoolDefinition def = pool("");
         assertEquals(0, def.source().hosts().get(0).port());
-        VirException e = assertThrows(VirException.class, () -> b.startPool(def));
+        VirException e = assertThrows(VirException.class, () -> b.startPool(def, kept));
         assertEquals("internal error: " + ISCSIADM + " failed new mode for target '" + TARGET + "' with status '6'",
                 e.getMessage());
-        PoolDefinition after = b.definitionAfterStartOrStop(def);
+        assertEquals(1, kept.live().size());
+        PoolDefinition after = kept.live().get(0);
         assertEquals(3260, after.source().hosts().get(0).port());
-        assertEquals(def, b.definitionAfterStartOrStop(def), "only once per start");
+        assertEquals(def.withSource(def.source().toBuilder().hosts(after.source().hosts()).build()), after,
+                "only the port changes");
 
         PoolDefinition two = pool("<host name='a'/><host name='b'/><device path='" + TARGET + "'/>", "/dev/x");
-        assertThrows(VirException.class, () -> b.startPool(two));
-        assertEquals(two, b.definitionAfterStartOrStop(two), "refused before the portal: unchanged");
+        assertThrows(VirException.class, () -> b.startPool(two, kept));
+        assertEquals(1, kept.live().size(), "refused before the portal: unchanged");
     }
 
     @Test
     void startDoesNothingWithASession() {
         runner.expect(SESSIONS, 0, IscsiadmTest.SESSIONS, "");
-        backend().startPool(pool(""));
+        backend().startPool(pool(""), kept);
         assertTrue(runner.remaining().isEmpty());
     }
 
@@ -122,7 +126,7 @@ class IscsiPoolBackendTest {
                 .expect(List.of(ISCSIADM, "--mode", "node", "--portal", "10.20.30.40:3261,1", "--targetname", TARGET,
                         "--login"), 0, "", "");
         backend().startPool(pool("<host name='10.20.30.40' port='3261'/><device path='" + TARGET + "'/>"
-                + "<auth type='chap' username='chapuser'><secret usage='mypass'/></auth>", "/dev/disk/by-path"));
+                + "<auth type='chap' username='chapuser'><secret usage='mypass'/></auth>", "/dev/disk/by-path"), kept);
         assertTrue(runner.remaining().isEmpty());
         assertEquals(1, secretsAsked.size());
         assertEquals("mypass", secretsAsked.get(0).secretUsage());
@@ -137,7 +141,7 @@ class IscsiPoolBackendTest {
         IscsiPoolBackend b = new IscsiPoolBackend(new Iscsiadm(runner, ISCSIADM, () -> "x"), runner, IscsiSecrets.NONE,
                 tmp, "/dev", java.util.Optional.empty());
         VirException e = assertThrows(VirException.class, () -> b.startPool(pool(
-                "<auth type='chap' username='u'><secret uuid='00000000-0000-4000-8000-0000000000aa'/></auth>")));
+                "<auth type='chap' username='u'><secret uuid='00000000-0000-4000-8000-0000000000aa'/></auth>"), kept));
         assertEquals(ErrorCode.NO_SECRET, e.code());
         assertEquals("Secret not found: no secret with matching uuid '00000000-0000-4000-8000-0000000000aa'",
                 e.getMessage());
@@ -147,10 +151,10 @@ class IscsiPoolBackendTest {
     @Test
     void startRefusesTwoHostsAndNoDevice() {
         VirException two = assertThrows(VirException.class, () -> backend().startPool(pool(
-                "<host name='a'/><host name='b'/><device path='" + TARGET + "'/>", "/dev/disk/by-path")));
+                "<host name='a'/><host name='b'/><device path='" + TARGET + "'/>", "/dev/disk/by-path"), kept));
         assertEquals("unsupported configuration: Expected exactly 1 host for the storage pool", two.getMessage());
         VirException none = assertThrows(VirException.class, () -> backend().startPool(pool("<host name='a'/>",
-                "/dev/disk/by-path")));
+                "/dev/disk/by-path"), kept));
         assertEquals("internal error: missing source device", none.getMessage());
         assertTrue(runner.commands().isEmpty());
     }
@@ -164,11 +168,11 @@ class IscsiPoolBackendTest {
     @Test
     void stopLogsOutOnlyWithASession() {
         runner.expect(SESSIONS, 21, "", "");
-        backend().stopPool(pool(""));
+        backend().stopPool(pool(""), kept);
         runner.expect(SESSIONS, 0, IscsiadmTest.SESSIONS, "")
                 .expect(List.of(ISCSIADM, "--mode", "node", "--portal", PORTAL, "--targetname", TARGET, "--logout"),
                         0, "", "");
-        backend().stopPool(pool(""));
+        backend().stopPool(pool(""), kept);
         assertTrue(runner.remaining().isEmpty());
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
+import org.virtstoraged.storage.backend.KeptDefinitions;
 import org.virtstoraged.storage.backend.RefreshedPool;
 import org.virtstoraged.storage.command.ProcessCommandRunner;
 import org.virtstoraged.storage.model.PoolAdapter;
@@ -148,11 +149,14 @@ class ScsiPoolBackendTest {
         tree.fcHost(4, "2000001b3289da4e", "2100001b3289da4e", "Linkdown", true);
         Path host5 = tree.fcHost(5, "2001001b32a9da4e", "2101001b32a9da4e", "Online", true);
         PoolDefinition def = pool(fc(""), "/dev/disk/by-path");
-        PoolDefinition marked = backend.definitionForStart(def).orElseThrow();
+        KeptDefinitions kept = new KeptDefinitions();
+        // the kernel of this tree makes no port: libvirt takes its request back and fails
+        assertThrows(VirException.class, () -> backend.startPool(def, kept));
+        assertEquals(List.of(), kept.live());
+        assertEquals(1, kept.saved().size(), "the mark is saved before the vHBA is asked for, and kept");
+        PoolDefinition marked = kept.saved().get(0);
         PoolAdapter.FcHost adapter = (PoolAdapter.FcHost) marked.source().adapter().orElseThrow();
         assertEquals(Boolean.TRUE, adapter.managed());
-        // the kernel of this tree makes no port: libvirt takes its request back and fails
-        assertThrows(VirException.class, () -> backend.startPool(marked));
         assertEquals(WWPN + ":" + WWNN, Files.readString(host5.resolve("vport_create")));
         assertEquals(WWPN + ":" + WWNN, Files.readString(host5.resolve("vport_delete")));
     }
@@ -160,7 +164,7 @@ class ScsiPoolBackendTest {
     @Test
     void parentNamedButNotAnFcHost() {
         VirException e = assertThrows(VirException.class, () -> backend.startPool(pool(fc(" parent='scsi_host5'"),
-                "/dev")));
+                "/dev"), new KeptDefinitions()));
         assertEquals(ErrorCode.XML_ERROR, e.code());
         assertEquals(ErrorDomain.NODEDEV.number(), e.domain());
         assertEquals("XML error: parent 'scsi_host5' specified for vHBA does not exist", e.getMessage());
@@ -170,8 +174,10 @@ class ScsiPoolBackendTest {
     void existingWwnsAreRefusedAsLibvirt90Does() throws Exception {
         tree.fcHost(6, WWNN, WWPN, "Online", false);
         PoolDefinition def = pool(fc(""), "/dev");
-        assertEquals(Optional.empty(), backend.definitionForStart(def), "an existing vHBA changes nothing");
-        VirException e = assertThrows(VirException.class, () -> backend.startPool(def));
+        KeptDefinitions kept = new KeptDefinitions();
+        VirException e = assertThrows(VirException.class, () -> backend.startPool(def, kept));
+        assertEquals(List.of(), kept.saved(), "an existing vHBA changes nothing");
+        assertEquals(List.of(), kept.live());
         assertEquals(ErrorCode.CONFIG_UNSUPPORTED, e.code());
         assertEquals("unsupported configuration: the wwnn/wwpn for 'host6' are assigned to an HBA", e.getMessage());
     }

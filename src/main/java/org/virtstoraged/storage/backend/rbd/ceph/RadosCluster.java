@@ -30,11 +30,12 @@ public final class RadosCluster implements AutoCloseable {
             CephNative.C_LONG.withName("kb_used"), CephNative.C_LONG.withName("kb_avail"),
             CephNative.C_LONG.withName("num_objects"));
 
-    private final MemorySegment handle;
-    private boolean closed;
+    private final NativeHandle handle;
 
     private RadosCluster(MemorySegment handle) {
-        this.handle = handle;
+        this.handle = new NativeHandle(handle, h -> {
+            SHUTDOWN.invokeExact(h);
+        }, "RADOS cluster handle already shut down");
     }
 
     /**
@@ -101,21 +102,13 @@ public final class RadosCluster implements AutoCloseable {
     }
 
     private MemorySegment handle() {
-        if (closed) {
-            throw new IllegalStateException("RADOS cluster handle already shut down");
-        }
-        return handle;
+        return handle.get();
     }
 
     /** rados_shutdown, once. */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            CephNative.run(() -> {
-                SHUTDOWN.invokeExact(handle);
-            });
-        }
+    public void close() {
+        handle.release();
     }
 
     /** struct rados_cluster_stat_t, in KiB. */

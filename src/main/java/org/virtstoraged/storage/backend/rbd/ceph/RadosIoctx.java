@@ -15,11 +15,12 @@ public final class RadosIoctx implements AutoCloseable {
     /** struct rados_pool_stat_t: sixteen uint64_t, num_bytes first. */
     private static final MemoryLayout POOL_STAT_T = MemoryLayout.sequenceLayout(16, CephNative.C_LONG);
 
-    private final MemorySegment handle;
-    private boolean closed;
+    private final NativeHandle handle;
 
     RadosIoctx(MemorySegment handle) {
-        this.handle = handle;
+        this.handle = new NativeHandle(handle, h -> {
+            DESTROY.invokeExact(h);
+        }, "RADOS I/O context already destroyed");
     }
 
     /** num_bytes of rados_ioctx_pool_stat: the space the pool's objects use. */
@@ -32,20 +33,12 @@ public final class RadosIoctx implements AutoCloseable {
     }
 
     MemorySegment handle() {
-        if (closed) {
-            throw new IllegalStateException("RADOS I/O context already destroyed");
-        }
-        return handle;
+        return handle.get();
     }
 
     /** rados_ioctx_destroy, once. */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            CephNative.run(() -> {
-                DESTROY.invokeExact(handle);
-            });
-        }
+    public void close() {
+        handle.release();
     }
 }

@@ -52,11 +52,12 @@ public final class RbdImage implements AutoCloseable {
     private static final MemoryLayout SNAP_INFO = MemoryLayout.structLayout(CephNative.C_LONG.withName("id"),
             CephNative.C_LONG.withName("size"), CephNative.C_POINTER.withName("name"));
 
-    private final MemorySegment handle;
-    private boolean closed;
+    private final NativeHandle handle;
 
     RbdImage(MemorySegment handle) {
-        this.handle = handle;
+        this.handle = new NativeHandle(handle, h -> {
+            int ignored = (int) CLOSE.invokeExact(h);
+        }, "RBD image already closed");
     }
 
     public Info stat() {
@@ -190,21 +191,13 @@ public final class RbdImage implements AutoCloseable {
     }
 
     MemorySegment handle() {
-        if (closed) {
-            throw new IllegalStateException("RBD image already closed");
-        }
-        return handle;
+        return handle.get();
     }
 
     /** rbd_close, once; its result is ignored as libvirt ignores it. */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            CephNative.run(() -> {
-                int ignored = (int) CLOSE.invokeExact(handle);
-            });
-        }
+        handle.release();
     }
 
     /** The fields of rbd_image_info_t that are not deprecated. */

@@ -1,0 +1,15 @@
+package org.virtstoraged.storage.backend.iscsidirect.libiscsi;
+
+/**
+ * Whether libiscsi can be loaded. Call {@link #require} before using {@link IscsiContext}: it makes its
+ * handles when initialised, which needs the library.
+ */
+public final class IscsiLibrary {
+    private IscsiLibrary() {
+    }
+
+    /** @throws IscsiLibraryMissing naming the Debian package (libiscsi7) */
+    public static void require() {
+        IscsiNative.require();
+    }
+}

@@ -1,0 +1,40 @@
+package org.virtstoraged.storage.backend.iscsidirect.libiscsi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.lang.foreign.SymbolLookup;
+import org.junit.jupiter.api.Test;
+
+/** Loading libiscsi: a missing library names its Debian package; the installed one has every symbol we bind. */
+class IscsiNativeTest {
+    @Test
+    void aMissingLibraryNamesItsPackage() {
+        Object loaded = IscsiNative.load("libiscsi-not-here.so.99", "libiscsi7");
+        IscsiLibraryMissing missing = assertInstanceOf(IscsiLibraryMissing.class, loaded);
+        assertEquals("cannot load libiscsi-not-here.so.99: install the Debian package libiscsi7", missing.getMessage());
+    }
+
+    /** Needs Debian's libiscsi7 (.ci/run installs it): every handle is made, so no symbol is missing. */
+    @Test
+    void theInstalledLibraryHasEverySymbolBound() {
+        assertInstanceOf(SymbolLookup.class, IscsiNative.load(IscsiNative.LIBRARY, IscsiNative.PACKAGE),
+                "libiscsi.so.7 is missing: install the Debian package libiscsi7");
+        IscsiLibrary.require();
+        // initialising the holder binds every handle: a symbol libiscsi lacks fails it
+        org.junit.jupiter.api.Assertions.assertNotNull(IscsiNative.H.WRITE16_TASK);
+    }
+
+    @Test
+    void aContextIsMadeAndDestroyedWithoutATarget() {
+        try (IscsiContext c = IscsiContext.create("iqn.2026-12.org.example:unit", java.time.Duration.ofSeconds(1))) {
+            c.initTransport();
+            c.setSessionType(IscsiContext.SESSION_DISCOVERY);
+            assertEquals(false, c.isBroken());
+            // nothing listens on port 1 of 127.0.0.1: libiscsi's own error for the refused connection
+            IscsiException e = org.junit.jupiter.api.Assertions.assertThrows(IscsiException.class,
+                    () -> c.connect("127.0.0.1:1"));
+            assertEquals(false, e.timedOut(), e.getMessage());
+        }
+    }
+}
