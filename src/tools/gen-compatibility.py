@@ -21,10 +21,12 @@ STATUS = {
         "libvirt's URI errors (the scheme is case-sensitive)", f"{UNIT}, {E2E}, {DISPATCH}"),
     2: ("done: reply, then the connection closes", f"{UNIT}, {E2E}"),
     3: ('done: "storage"', f"{UNIT}, e2e/PythonClientIT"),
-    7: ("done: lists the loaded backends (dir fs netfs logical iscsi iscsi-direct scsi mpath disk rbd zfs vstorage)", PY),
+    7: ("done: lists the loaded backends (dir fs netfs logical iscsi iscsi-direct scsi mpath disk rbd gluster zfs vstorage)", PY),
     75: ("done: netfs (showmount/gluster), logical (pvs); dir, fs, zfs and vstorage answer libvirt's \"does not "
-         "support source discovery\"; iscsi (iscsiadm sendtargets), iscsi-direct (libiscsi SendTargets)",
-         f"{SCEN}#05, {PY}, e2e/FsPoolIT, e2e/LogicalPoolIT, e2e/IscsiTranscriptIT, e2e/IscsiDirectBackendIT"),
+         "support source discovery\"; iscsi (iscsiadm sendtargets), iscsi-direct (libiscsi SendTargets), gluster "
+         "(gluster --xml volume info)",
+         f"{SCEN}#05, {PY}, e2e/FsPoolIT, e2e/LogicalPoolIT, e2e/IscsiTranscriptIT, e2e/IscsiDirectBackendIT, "
+         "e2e/GlusterTranscriptIT"),
     77: ("done: every pool type of libvirt 9.0 is accepted and formatted byte for byte", f"{STORAGE_TESTS}, e2e/PoolXmlCorpusIT"),
     208: ("done: offset/length window, sparse (STREAM_HOLE), abort, libvirt's errors", "e2e/VolumeStreamIT"),
     209: ("done: offset/length window, sparse (holes from the FIEMAP ioctl; all-zero blocks where that fails)",
@@ -32,7 +34,7 @@ STATUS = {
     368: ("done: lifecycle and refresh, per-pool filter, libvirt's callback ids and errors",
           "e2e/StoragePoolEventsIT, dispatch/StoragePoolEventsTest"),
     369: ("done", "e2e/StoragePoolEventsIT, dispatch/StoragePoolEventsTest"),
-    403: ("done: libvirt's format; supported='no' for the types not loaded here (sheepdog, gluster)",
+    403: ("done: libvirt's format; supported='no' for the types not loaded here (sheepdog)",
           f"{PY}, {SCEN}#05"),
     60: ("done: keepalive (starts server pings), FD passing, event and close callbacks", f"{UNIT}, {E2E}#keepalive…"),
     66: ("done: auth none", f"{UNIT}, {E2E}"),
@@ -61,7 +63,7 @@ STATUS = {
 FAMILY_DEFAULT = {
     "hypervisor": ('as virtstoraged: "not supported by the connection driver: <API>" once open, '
                    '"hypervisor connection not open" before', f"{UNIT}, {E2E}, e2e/PythonClientIT"),
-    "storage": ("done for dir pools (fs, netfs, logical, disk, rbd, iscsi, scsi, mpath: see their ITs): results, XML and errors as libvirtd 9.0",
+    "storage": ("done for dir pools (fs, netfs, logical, disk, rbd, gluster, iscsi, scsi, mpath: see their ITs): results, XML and errors as libvirtd 9.0",
                 STORAGE_TESTS),
     "secret": ("deviation: virtstoraged would forward to virtsecretd; we answer \"not supported\"", UNIT),
     "network": ('as virtstoraged: "internal error: connection not open"', f"{E2E}#networkCalls…"),
@@ -131,7 +133,7 @@ out = ["# Compatibility with libvirt 9.0's virtstoraged", "",
        "fails when a procedure libvirt's virtstoraged answers falls through to \"not supported\" here.", "",
        "## Deliberate differences and known gaps", "",
        "- `pool-capabilities` / `getCapabilities` list the backends loaded here (dir, fs, netfs, logical, iscsi, "
-       "iscsi-direct, scsi, mpath, disk, rbd, zfs, vstorage), in libvirt's order; what is not loaded (sheepdog, gluster) is "
+       "iscsi-direct, scsi, mpath, disk, rbd, gluster, zfs, vstorage), in libvirt's order; what is not loaded (sheepdog) is "
        "`supported='no'`, as libvirt's own code formats an absent backend.",
        "- vstorage: Debian builds libvirt 9.0 without this backend (its libvirtd answers \"missing backend for pool "
        "type 13 (vstorage)\"); upstream's default Linux build has it, with no check for the Virtuozzo tools at build "
@@ -187,6 +189,18 @@ out = ["# Compatibility with libvirt 9.0's virtstoraged", "",
        "LUN's size (e2e/IscsiDirectBackendIT#poolVolumesAndFiguresFromTheTarget, e2e/IscsiDirectTranscriptIT).",
        "- iscsi-direct: TEST UNIT READY that keeps answering a reset unit attention for the whole 30 s: libvirt 9.0 "
        "then reads the task it has freed; ours reports \"Failed testunitready\".",
+       "- gluster: one libgfapi connection per active pool, kept while the pool runs, replaced after a timeout or "
+       "a lost server, torn down (glfs_fini, ~10 s) on a worker thread at pool stop and daemon shutdown; libvirt 9.0 "
+       "connects and tears down around every call, so pool-start, refresh and vol-delete take 10–11 s each there "
+       "(e2e/GlusterTranscriptIT's durations step; src/bench/gluster_bench.py, docs/benchmarks.md).",
+       "- gluster: every libgfapi call is bounded (20 s) and runs on a worker thread; a glfs_init that never "
+       "returns (a volume without server.allow-insecure, a server that accepts and stays silent) fails the call "
+       "with \"failed to connect to gluster://…: Connection timed out\" and the native call is left on its own "
+       "thread; libvirt 9.0 hangs for good, holding the pool (e2e/GlusterHangIT).",
+       "- gluster vol-delete of a directory volume: libvirt 9.0 hands glfs_rmdir the volume's URI, which names "
+       "nothing in the volume, so it reports success and leaves the directory (back at the next refresh); ours "
+       "removes an empty directory and reports rmdir's error (\"Directory not empty\") for one with entries, "
+       "which stays in the pool (e2e/GlusterTranscriptIT).",
        "- Which secret daemon: libvirt's modular virtstoraged always connects to virtsecretd's socket (remote "
        "driver mode *direct* inside a daemon). Ours takes virtsecretd's socket when it exists, else libvirtd's "
        "`libvirt-sock` when that exists, else virtsecretd's (mode *auto*), so that it also gets secrets on a host "
@@ -256,6 +270,20 @@ RBD = [
 "| a dead monitor holds a pool start for librados' 30 s mount timeout, and lookups on a dir pool answer within 100 ms meanwhile; an OSD that stops answering makes a call time out (rados_osd_op_timeout) and the next call reconnects | done | e2e/RbdBackendIT#aDeadMonitorStallsNoOtherPool, #aTimedOutConnectionIsReplacedByTheNextCall |",
 ]
 out += [""] + RBD
+# issue #21: the gluster backend on a live GlusterFS volume
+GLUSTER = [
+"## gluster pools on a live GlusterFS volume (issue #21)",
+"",
+"| behaviour | status | test |",
+"| --- | --- | --- |",
+"| the whole gluster transcript (gluster_transcript.py against a single-brick GlusterFS 10 volume on 127.0.0.1, daemon unprivileged, files made through a FUSE mount): pool define/build/start/info/dumpxml/refresh/destroy/undefine; volumes raw, qcow2 with a raw backing file, a name escaped in its URI (`a%20b%3Ac.img`), a subdirectory (`netdir`, format dir, its stat sizes), a link to a file; dangling links and a link to itself skipped; keys and paths `gluster://HOST[:PORT]/VOL/DIR/NAME`; lookups by key and path; refusals (create, clone, upload, download, resize, wipe, pool delete); delete of a file, a link, a file already gone, with flags; a pool on a subdirectory with a port; find-sources and its errors; pools that cannot start (no such volume or directory, relative directory, a `/` in the volume name, nothing listening); definitions | done: as libvirtd 9.0 (recorded twice, identical, by record_gluster_transcript.sh), except the differences listed above | e2e/GlusterTranscriptIT |",
+"| libgfapi (libgfapi.so.0, Debian libgfapi0) through Java's FFM API: glfs_new, glfs_set_volfile_server(\"tcp\", host, port), glfs_init, glfs_chdir, glfs_opendir/glfs_readdirplus_r, glfs_stat (following links), glfs_open/glfs_read of VIR_STORAGE_MAX_HEADER bytes probed by our image probe, glfs_statvfs (capacity f_frsize×f_blocks, available f_bfree×f_frsize), glfs_unlink/glfs_rmdir, glfs_fini; no glfs_set_logging (gfapi's default, /dev/null, as libvirt); a missing library is an error naming libgfapi0 | done | e2e/GlusterTranscriptIT, storage/backend/gluster/GlusterLocationTest |",
+"| find-storage-pool-sources: `gluster --xml --log-file=/dev/null volume info all --remote-host=HOST`, `//volumes/volume/name` each a source at dir `/`; a failing CLI is \"no storage pools were found\", a missing one \"'gluster' command line tool not found\" (shared with netfs' lookup) | done | storage/backend/gluster/GlusterSourcesTest (a real recording of the CLI), e2e/GlusterTranscriptIT |",
+"| daemon restart: at start-up an active gluster pool stays active (virStorageBackendGlusterCheckPool keeps the state it had) and is refreshed; the daemon stops within seconds with pools connected (glfs_fini waited for at most 3 s) | done | e2e/GlusterRestartIT |",
+"| gfapi resolves a link by recursion (up to 2048 levels): its calls run on 16 MiB stacks (a link to itself overflowed a Java thread's 1 MiB and killed the process) | done | e2e/GlusterTranscriptIT (the `loop` link) |",
+"| netfs pools of format glusterfs as root (system mode, private mount namespace): libvirt's mount argv (`-o nodev,nosuid,noexec,direct-io-mode=1 -t glusterfs`, as libvirt's storagepoolxml2argvtest), build, start, volumes raw/qcow2/qcow2 with a backing volume, upload, download, resize, wipe, clone, delete, refresh, destroy (unmount), undefine on a real GlusterFS volume through FUSE | done: transcript identical to root libvirtd 9.0's (netfs-gluster.expected, recorded twice, identical) | e2e/GlusterNetfsIT, storage/backend/fs/MountCommandTest |",
+]
+out += [""] + GLUSTER
 # issue #20: the iSCSI family
 ISCSI = [
 "## iscsi, iscsi-direct, scsi and mpath pools (issue #20)",

@@ -22,9 +22,11 @@ import org.virtstoraged.server.WorkerPool;
 import org.virtstoraged.storage.StorageDriver;
 import org.virtstoraged.storage.backend.dir.DirPoolBackend;
 import org.virtstoraged.storage.backend.disk.DiskPoolBackend;
+import org.virtstoraged.storage.backend.gluster.GlusterPoolBackend;
 import org.virtstoraged.storage.backend.iscsi.IscsiPoolBackend;
 import org.virtstoraged.storage.backend.iscsi.IscsiSecrets;
 import org.virtstoraged.storage.backend.iscsidirect.IscsiDirectPoolBackend;
+import org.virtstoraged.storage.backend.local.ExecutableLocator;
 import org.virtstoraged.storage.backend.local.SecretFiles;
 import org.virtstoraged.storage.backend.local.VolumeSecretStore;
 import org.virtstoraged.storage.backend.logical.LogicalPoolBackend;
@@ -153,6 +155,9 @@ final class DaemonRunner {
         // iscsi-direct pools keep a logged-in session while active: log them out with the daemon
         IscsiDirectPoolBackend iscsiDirect = new IscsiDirectPoolBackend(IscsiSecrets.of(secretClient));
         shutdown.add(iscsiDirect::close);
+        // gluster pools keep a volume handle each while active: torn down with the daemon, off the request path
+        GlusterPoolBackend gluster = new GlusterPoolBackend(new ProcessCommandRunner(), ExecutableLocator::find);
+        shutdown.add(gluster::close);
         return StorageDriver.open(paths.storageConfigDir(), paths.storageAutostartDir(), stateDir,
                 List.of(new DirPoolBackend(new ProcessCommandRunner(), secrets),
                         FileSystemPoolBackend.fs(new ProcessCommandRunner(), secrets),
@@ -161,7 +166,7 @@ final class DaemonRunner {
                         new IscsiPoolBackend(new ProcessCommandRunner(), IscsiSecrets.of(secretClient)),
                         iscsiDirect,
                         new ScsiPoolBackend(new ProcessCommandRunner()), new MpathPoolBackend(new ProcessCommandRunner()),
-                        new DiskPoolBackend(new ProcessCommandRunner(), secrets), rbd,
+                        new DiskPoolBackend(new ProcessCommandRunner(), secrets), rbd, gluster,
                         new ZfsPoolBackend(new ProcessCommandRunner()),
                         new VstoragePoolBackend(new ProcessCommandRunner(), secrets)));
     }

@@ -28,6 +28,8 @@ public final class Errno {
     public static final int ERANGE = 34;
     public static final int EROFS = 30;
     public static final int ENOSYS = 38;
+    public static final int ENOTEMPTY = 39;
+    public static final int ELOOP = 40;
     public static final int ENOTCONN = 107;
     public static final int ESHUTDOWN = 108;
     public static final int ETIMEDOUT = 110;

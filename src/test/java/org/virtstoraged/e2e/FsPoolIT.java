@@ -43,25 +43,33 @@ class FsPoolIT {
         if (!"0".equals(Commands.run(List.of("id", "-u"), Map.of(), null, 10).stdout().trim())) {
             fail("FsPoolIT mounts file systems: it must run as root");
         }
-        Path scenario = SYSTEM_SCENARIOS.resolve("fs-pool.virsh");
-        Path expectedFile = SYSTEM_SCENARIOS.resolve("fs-pool.expected");
         Path base = VirshScenarioIT.freshBase();
         try {
-            CommandResult r = Commands.run(List.of("bash", SYSTEM_SCENARIOS.resolve("run-system.sh").toString(),
-                    Path.of(DaemonProcess.jar()).toAbsolutePath().toString(), scenario.toAbsolutePath().toString(),
-                    base.toString()), Map.of("LC_ALL", "C", "JAVA", DaemonProcess.javaBinary()), null, 600);
-            assertEquals(0, r.exitCode(), "run-system.sh failed:\n" + r);
-            Files.createDirectories(VirshScenarioIT.ACTUAL);
-            Path actualFile = VirshScenarioIT.ACTUAL.resolve("fs-pool.actual");
-            Files.writeString(actualFile, r.stdout());
-            if (!Files.readString(expectedFile).equals(r.stdout())) {
-                fail("virsh transcript of fs-pool.virsh differs from root libvirtd 9.0's (- expected, + ours; full "
-                        + "transcript in " + actualFile.toAbsolutePath() + "):\n"
-                        + VirshScenarioIT.unifiedDiff(expectedFile, actualFile) + "\nstderr:\n" + r.stderr());
-            }
+            assertSystemScenarioMatches("fs-pool", base);
         } finally {
             detachLoops(base);
             VirshScenarioIT.deleteTree(base);
+        }
+    }
+
+    /**
+     * Replays SYSTEM_SCENARIOS/NAME.virsh with run-system.sh against our daemon (root, system mode, private mount
+     * namespace) under {@code base}, and fails unless the transcript equals NAME.expected, root libvirtd 9.0's.
+     */
+    static void assertSystemScenarioMatches(String name, Path base) throws Exception {
+        Path scenario = SYSTEM_SCENARIOS.resolve(name + ".virsh");
+        Path expectedFile = SYSTEM_SCENARIOS.resolve(name + ".expected");
+        CommandResult r = Commands.run(List.of("bash", SYSTEM_SCENARIOS.resolve("run-system.sh").toString(),
+                Path.of(DaemonProcess.jar()).toAbsolutePath().toString(), scenario.toAbsolutePath().toString(),
+                base.toString()), Map.of("LC_ALL", "C", "JAVA", DaemonProcess.javaBinary()), null, 600);
+        assertEquals(0, r.exitCode(), "run-system.sh failed:\n" + r);
+        Files.createDirectories(VirshScenarioIT.ACTUAL);
+        Path actualFile = VirshScenarioIT.ACTUAL.resolve(name + ".actual");
+        Files.writeString(actualFile, r.stdout());
+        if (!Files.readString(expectedFile).equals(r.stdout())) {
+            fail("virsh transcript of " + name + ".virsh differs from root libvirtd 9.0's (- expected, + ours; full "
+                    + "transcript in " + actualFile.toAbsolutePath() + "):\n"
+                    + VirshScenarioIT.unifiedDiff(expectedFile, actualFile) + "\nstderr:\n" + r.stderr());
         }
     }
 

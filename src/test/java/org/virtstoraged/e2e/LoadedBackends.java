@@ -4,18 +4,18 @@ import java.util.List;
 
 /**
  * The pool types our daemon has backends for, in libvirt's registration order. libvirtd 9.0, which made the
- * recordings, had the same ones but iscsi-direct, rbd, zfs and vstorage (Debian's libvirtd had no
- * libvirt-daemon-driver-storage-iscsi-direct, -rbd or -zfs when recording, and Debian builds libvirt without
- * vstorage); the
- * answers that list backends are the one deliberate difference, and libvirt's own code gives them this way
- * when a backend is or is not loaded.
+ * recordings, had the same ones but iscsi-direct, rbd, gluster, zfs and vstorage (Debian's libvirtd had no
+ * libvirt-daemon-driver-storage-iscsi-direct, -rbd, -gluster or -zfs when recording, and Debian builds libvirt
+ * without vstorage); the answers that list backends are the one deliberate difference, and libvirt's own code
+ * gives them this way when a backend is or is not loaded.
  */
 final class LoadedBackends {
     static final List<String> TYPES = List.of("dir", "fs", "netfs", "logical", "iscsi", "iscsi-direct", "scsi", "mpath",
-            "disk", "rbd", "zfs", "vstorage");
+            "disk", "rbd", "gluster", "zfs", "vstorage");
     /** Ours that the recording libvirtd lacked, each after the type it follows in registration order. */
     private static final List<String[]> NOT_IN_RECORDINGS = List.<String[]>of(new String[] {"iscsi-direct", "iscsi"},
-            new String[] {"rbd", "disk"}, new String[] {"zfs", "rbd"}, new String[] {"vstorage", "zfs"});
+            new String[] {"rbd", "disk"}, new String[] {"gluster", "rbd"}, new String[] {"zfs", "gluster"},
+            new String[] {"vstorage", "zfs"});
     private static final String ALTERNATIVES = String.join("|", TYPES);
 
     private LoadedBackends() {

@@ -59,7 +59,8 @@ class PythonStorageApiIT {
         // Deliberate difference: the answers that list backends (see LoadedBackends)
         String poolCaps = LoadedBackends.poolCapabilities(okLine(expected[1], "getStoragePoolCapabilities"));
         assertTrue(poolCaps.contains("<pool type='iscsi-direct' supported='yes'>")
-                && poolCaps.contains("<pool type='gluster' supported='no'>")
+                && poolCaps.contains("<pool type='gluster' supported='yes'>")
+                && poolCaps.contains("<pool type='sheepdog' supported='no'>")
                 && poolCaps.contains("<pool type='scsi' supported='yes'>")
                 && poolCaps.contains("<pool type='rbd' supported='yes'>"), poolCaps);
         assertEquals(poolCaps, okLine(got[1], "getStoragePoolCapabilities"),
@@ -67,7 +68,8 @@ class PythonStorageApiIT {
         String caps = LoadedBackends.capabilitiesJson(okLine(expected[1], "getCapabilities"));
         assertTrue(caps.contains("<value>mpath</value>") && caps.contains("<value>rbd</value>")
                 && caps.contains("<value>iscsi</value>\\n      <value>iscsi-direct</value>\\n      <value>scsi</value>")
-                && !caps.contains("<value>gluster</value>"), caps);
+                && caps.contains("<value>rbd</value>\\n      <value>gluster</value>\\n      <value>zfs</value>")
+                && !caps.contains("<value>sheepdog</value>"), caps);
         assertEquals(caps, okLine(got[1], "getCapabilities"), "capabilities: libvirt 9.0's with only our backends");
     }
 

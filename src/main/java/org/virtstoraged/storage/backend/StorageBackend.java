@@ -34,7 +34,7 @@ public interface StorageBackend {
 
     /**
      * The same, knowing whether the pool was active when the daemon stopped (its state file): libvirt's
-     * iscsi-direct backend answers with exactly that.
+     * iscsi-direct and gluster backends answer with exactly that.
      */
     default boolean checkPool(PoolDefinition pool, boolean wasActive) {
         return checkPool(pool);

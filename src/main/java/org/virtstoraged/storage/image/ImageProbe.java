@@ -34,6 +34,15 @@ public final class ImageProbe {
     }
 
     /**
+     * Guesses the format from a header read elsewhere (through libgfapi, say): the first {@code length} bytes
+     * of {@code header}, at most {@link #MAX_HEADER} of them.
+     */
+    public static ImageInfo probe(byte[] header, int length) throws IOException {
+        HeaderBuffer buf = new HeaderBuffer(header, length);
+        return metadata(detectFormat(buf), buf);
+    }
+
+    /**
      * Reads the header of a file whose format is already known (libvirt's non-AUTO probe).
      *
      * @throws IllegalArgumentException for a name that is not a libvirt file format (or "none")

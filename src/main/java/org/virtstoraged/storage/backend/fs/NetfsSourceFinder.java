@@ -1,29 +1,21 @@
 package org.virtstoraged.storage.backend.fs;
 
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.xpath.XPathConstants;
-import javax.xml.xpath.XPathFactory;
 import org.jboss.logging.Logger;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
+import org.virtstoraged.storage.backend.gluster.GlusterVolumeInfo;
 import org.virtstoraged.storage.command.CommandResult;
 import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.model.PoolHost;
 import org.virtstoraged.storage.model.PoolSource;
 import org.virtstoraged.storage.model.PoolType;
 import org.virtstoraged.storage.xml.PoolXml;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
-import org.xml.sax.InputSource;
 
 /**
  * find-storage-pool-sources for netfs (virStorageBackendFileSystemNetFindPoolSources): the NFS exports of the
@@ -99,47 +91,11 @@ public final class NetfsSourceFinder {
         if (gluster.isEmpty()) {
             return 0;
         }
-        List<String> argv = List.of(gluster.get(), "--xml", "--log-file=/dev/null", "volume", "info", "all",
-                "--remote-host=" + host);
-        CommandResult r = runner.run(argv);
-        if (!r.succeeded()) {
-            // libvirt runs it with an exit-status pointer: a failing gluster is no error, just no volumes
-            return 0;
-        }
-        NodeList volumes = volumes(r.stdout());
-        for (int i = 0; i < volumes.getLength(); i++) {
-            String name = childText((Element) volumes.item(i), "name");
-            if (name == null || name.isEmpty()) {
-                throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.STORAGE,
-                        "failed to extract gluster volume name");
-            }
+        List<String> names = GlusterVolumeInfo.query(runner, gluster.get(), host).orElse(List.of());
+        for (String name : names) {
             found.add(PoolSource.builder().hosts(List.of(new PoolHost(host, 0))).dir(name).format("glusterfs")
                     .build());
         }
-        return volumes.getLength();
-    }
-
-    private static NodeList volumes(String xml) {
-        try {
-            DocumentBuilderFactory dbf = DocumentBuilderFactory.newInstance();
-            dbf.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            Document doc = dbf.newDocumentBuilder().parse(new InputSource(new StringReader(xml)));
-            return (NodeList) XPathFactory.newInstance().newXPath().evaluate("//volumes/volume", doc,
-                    XPathConstants.NODESET);
-        } catch (Exception e) {
-            throw VirException.of(ErrorCode.XML_ERROR, ErrorDomain.NONE, "(gluster_cli_output): %s",
-                    e.getMessage());
-        }
-    }
-
-    /** XPath string(./name): the text of the first name child, or null. */
-    private static String childText(Element volume, String name) {
-        for (org.w3c.dom.Node n = volume.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && e.getTagName().equals(name)) {
-                return e.getTextContent();
-            }
-        }
-        return null;
+        return names.size();
     }
 }

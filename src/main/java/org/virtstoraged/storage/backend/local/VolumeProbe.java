@@ -193,7 +193,7 @@ public final class VolumeProbe {
     }
 
     /** virStorageSourceUpdateBackingSizes + the owner, mode and times of virStorageBackendUpdateVolTargetInfoFD. */
-    static VolumeDefinition withStat(VolumeDefinition vol, FileStat st) {
+    public static VolumeDefinition withStat(VolumeDefinition vol, FileStat st) {
         long capacity;
         long allocation;
         long physical;

@@ -1,0 +1,15 @@
+package org.virtstoraged.storage.backend.gluster.gfapi;
+
+/**
+ * Whether libgfapi can be loaded. Call {@link #require} before using any other class of this package:
+ * theirs make their handles when initialised, which needs the library.
+ */
+public final class GfapiLibrary {
+    private GfapiLibrary() {
+    }
+
+    /** @throws GfapiLibraryMissing naming the Debian package (libgfapi0) when the library is missing */
+    public static void require() {
+        GfapiNative.require();
+    }
+}

@@ -1,0 +1,88 @@
+package org.virtstoraged.storage.backend.gluster.gfapi;
+
+import java.lang.foreign.AddressLayout;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The link to libgfapi.so.0 (Debian's libgfapi0) through the FFM API. The library is opened on first use,
+ * never at start-up (it pulls in libglusterfs and its translators). gfapi follows the C convention: -1 or
+ * NULL, the reason in errno, so every handle captures errno right after the call.
+ */
+final class GfapiNative {
+    static final String LIBRARY = "libgfapi.so.0";
+    static final String PACKAGE = "libgfapi0";
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    static final ValueLayout.OfInt C_INT = (ValueLayout.OfInt) LINKER.canonicalLayouts().get("int");
+    static final ValueLayout.OfLong C_LONG = (ValueLayout.OfLong) LINKER.canonicalLayouts().get("long");
+    static final ValueLayout.OfLong C_SIZE_T = (ValueLayout.OfLong) LINKER.canonicalLayouts().get("size_t");
+    static final AddressLayout C_POINTER = (AddressLayout) LINKER.canonicalLayouts().get("void*");
+
+    private static final StructLayout CAPTURED = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURED.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private GfapiNative() {
+    }
+
+    /** The library, loaded when first touched; a missing one is kept as its error (see {@link #require}). */
+    private static final class Library {
+        static final Object LOOKUP = load();
+    }
+
+    private static Object load() {
+        try {
+            return SymbolLookup.libraryLookup(LIBRARY, Arena.global());
+        } catch (IllegalArgumentException e) {
+            return new GfapiLibraryMissing(LIBRARY, PACKAGE);
+        }
+    }
+
+    /** @throws GfapiLibraryMissing naming the Debian package when the library cannot be loaded */
+    static SymbolLookup require() {
+        if (Library.LOOKUP instanceof GfapiLibraryMissing missing) {
+            throw new GfapiLibraryMissing(missing.getMessage());
+        }
+        return (SymbolLookup) Library.LOOKUP;
+    }
+
+    /** A handle whose first argument receives errno (see {@link #errno}). */
+    static MethodHandle gfapi(String name, FunctionDescriptor function) {
+        MemorySegment symbol = require().find(name)
+                .orElseThrow(() -> new UnsupportedOperationException(LIBRARY + " has no " + name + "()"));
+        return LINKER.downcallHandle(symbol, function, Linker.Option.captureCallState("errno"));
+    }
+
+    /** Room for the errno a call captures. */
+    static MemorySegment errnoSegment(Arena arena) {
+        return arena.allocate(CAPTURED);
+    }
+
+    static int errno(MemorySegment captured) {
+        return (int) ERRNO.get(captured, 0L);
+    }
+
+    static MemorySegment cString(Arena arena, String value) {
+        return arena.allocateFrom(value, StandardCharsets.UTF_8);
+    }
+
+    /** invokeExact declares Throwable; a downcall throws nothing itself, so anything else is a bug. */
+    static RuntimeException unexpected(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+}
