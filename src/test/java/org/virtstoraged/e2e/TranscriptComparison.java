@@ -3,7 +3,6 @@ package org.virtstoraged.e2e;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -46,20 +45,12 @@ final class TranscriptComparison {
             });
             if (!w.equals(g)) {
                 differing.add(step);
-                report.append(diff(scratch, step, w, g));
+                report.append(TranscriptDiff.of(scratch, "libvirtd 9.0: " + step, w, g));
             }
         }
         if (!differing.isEmpty()) {
             fail(differing.size() + " steps differ from libvirtd 9.0's transcript (and our listed differences): "
                     + differing + "\n" + report);
         }
-    }
-
-    private static String diff(Path scratch, String step, JsonObject want, JsonObject got) throws Exception {
-        Path e = Files.writeString(scratch.resolve("want.json"), Json.encodePrettily(want) + "\n");
-        Path a = Files.writeString(scratch.resolve("got.json"), Json.encodePrettily(got) + "\n");
-        CommandResult d = Commands.run(List.of("diff", "-u", "--label", "libvirtd 9.0: " + step, "--label", "ours",
-                e.toString(), a.toString()), Map.of(), null, 30);
-        return d.stdout();
     }
 }
