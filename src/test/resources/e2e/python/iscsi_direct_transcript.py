@@ -169,8 +169,11 @@ def all_zeros(path):
 
 
 def volume_facts(p, name):
-    v = p.storageVolLookupByName(name)
-    return {"xml": xml_lines(lambda: v.XMLDesc(0)), "info": call(v.info), "key": call(v.key), "path": call(v.path)}
+    """XML, info, key and path; each a failed call of its own when the volume is missing"""
+    def v():
+        return p.storageVolLookupByName(name)
+    return {"xml": xml_lines(lambda: v().XMLDesc(0)), "info": call(lambda: v().info()), "key": call(lambda: v().key()),
+            "path": call(lambda: v().path())}
 
 
 def try_pool(step, xml):
@@ -186,8 +189,8 @@ def try_pool(step, xml):
         if "ok" in result["start"]:
             result["volumes"] = names(p)
             result["xml"] = xml_lines(lambda: p.XMLDesc(0))
-            p.destroy()
-        p.undefine()
+            result["destroy"] = call(p.destroy)
+        result["undefine"] = call(p.undefine)
     record(step, **result)
 
 
@@ -244,8 +247,8 @@ def main():
     record("volumes", result=names(p), count=call(p.numOfVolumes), listed=call(lambda: sorted(p.listVolumes())))
     for lun in (0, 1, 2):
         record("volume unit:0:0:%d" % lun, **volume_facts(p, "unit:0:0:%d" % lun))
-    key = p.storageVolLookupByName("unit:0:0:1").key()
-    path = p.storageVolLookupByName("unit:0:0:1").path()
+    # the key and path libvirt gives unit:0:0:1 (its transcript shows them equal to these)
+    key = path = "ip-%s-iscsi-%s-lun-1" % (PORTAL, IQN)
     record("lookups", by_key=call(lambda: storage.storageVolLookupByKey(key).name()),
            by_path=call(lambda: storage.storageVolLookupByPath(path).name()),
            by_dev_path=call(lambda: storage.storageVolLookupByPath("/dev/disk/by-path/" + path).name()),
@@ -271,17 +274,19 @@ def main():
     os.unlink(extra)
 
     # --- what the backend does not do
-    vol1 = p.storageVolLookupByName("unit:0:0:1")
+    def vol1():
+        return p.storageVolLookupByName("unit:0:0:1")
+
     record("create a volume", result=call(lambda: p.createXML(
         "<volume><name>new</name><capacity>1048576</capacity></volume>", 0).name()))
     record("create a volume from unit:0:0:1", result=call(lambda: p.createXMLFrom(
-        "<volume><name>copy</name><capacity>1048576</capacity></volume>", vol1, 0).name()))
-    record("delete unit:0:0:1", result=call(lambda: vol1.delete(0)), volumes=names(p))
-    record("delete unit:0:0:1 with ZEROED", result=call(lambda: vol1.delete(libvirt.VIR_STORAGE_VOL_DELETE_ZEROED)))
-    record("resize unit:0:0:1", result=call(lambda: vol1.resize(128 * MIB, 0)))
-    record("shrink unit:0:0:1", result=call(lambda: vol1.resize(MIB, libvirt.VIR_STORAGE_VOL_RESIZE_SHRINK)))
-    record("upload to unit:0:0:1", result=call(lambda: vol1.upload(storage.newStream(0), 0, 4096, 0)))
-    record("download from unit:0:0:1", result=call(lambda: vol1.download(storage.newStream(0), 0, 4096, 0)))
+        "<volume><name>copy</name><capacity>1048576</capacity></volume>", vol1(), 0).name()))
+    record("delete unit:0:0:1", result=call(lambda: vol1().delete(0)), volumes=names(p))
+    record("delete unit:0:0:1 with ZEROED", result=call(lambda: vol1().delete(libvirt.VIR_STORAGE_VOL_DELETE_ZEROED)))
+    record("resize unit:0:0:1", result=call(lambda: vol1().resize(128 * MIB, 0)))
+    record("shrink unit:0:0:1", result=call(lambda: vol1().resize(MIB, libvirt.VIR_STORAGE_VOL_RESIZE_SHRINK)))
+    record("upload to unit:0:0:1", result=call(lambda: vol1().upload(storage.newStream(0), 0, 4096, 0)))
+    record("download from unit:0:0:1", result=call(lambda: vol1().download(storage.newStream(0), 0, 4096, 0)))
     record("pool delete while active", result=call(lambda: p.delete(0)))
     record("pool build while active", result=call(lambda: p.build(0)))
     record("pool start while active", result=call(lambda: p.create(0)))
@@ -290,19 +295,19 @@ def main():
     lun1 = os.path.join(TARGET_DIR, "lun1.img")
     fill(lun1, 0xA5)
     t = time.monotonic()
-    record("wipe unit:0:0:1 (zero)", result=call(lambda: vol1.wipePattern(libvirt.VIR_STORAGE_VOL_WIPE_ALG_ZERO, 0)),
+    record("wipe unit:0:0:1 (zero)", result=call(lambda: vol1().wipePattern(libvirt.VIR_STORAGE_VOL_WIPE_ALG_ZERO, 0)),
            duration=rounded(time.monotonic() - t), backing_file_all_zeros=all_zeros(lun1),
-           backing_file_size=os.path.getsize(lun1), info=call(vol1.info))
+           backing_file_size=os.path.getsize(lun1), info=call(lambda: vol1().info()))
     fill(lun1, 0x5A)
-    record("wipe unit:0:0:1 (plain wipe())", result=call(lambda: vol1.wipe(0)), backing_file_all_zeros=all_zeros(lun1))
+    record("wipe unit:0:0:1 (plain wipe())", result=call(lambda: vol1().wipe(0)), backing_file_all_zeros=all_zeros(lun1))
     record("wipe unit:0:0:0 (the controller LUN)",
            result=call(lambda: p.storageVolLookupByName("unit:0:0:0").wipePattern(0, 0)))
     fill(lun1, 0xA5)
     for name in ("TRIM", "NNSA", "DOD", "BSI", "GUTMANN", "SCHNEIER", "PFITZNER7", "PFITZNER33", "RANDOM"):
-        record("wipe unit:0:0:1 (%s)" % name.lower(), result=call(lambda: vol1.wipePattern(
+        record("wipe unit:0:0:1 (%s)" % name.lower(), result=call(lambda: vol1().wipePattern(
             getattr(libvirt, "VIR_STORAGE_VOL_WIPE_ALG_" + name), 0)))
-    record("wipe unit:0:0:1 (algorithm 10)", result=call(lambda: vol1.wipePattern(10, 0)))
-    record("wipe unit:0:0:1 with flags 1", result=call(lambda: vol1.wipePattern(0, 1)),
+    record("wipe unit:0:0:1 (algorithm 10)", result=call(lambda: vol1().wipePattern(10, 0)))
+    record("wipe unit:0:0:1 with flags 1", result=call(lambda: vol1().wipePattern(0, 1)),
            backing_file_all_zeros=all_zeros(lun1))
 
     record("pool destroy", result=call(p.destroy), info=call(p.info), volumes=names(p))
