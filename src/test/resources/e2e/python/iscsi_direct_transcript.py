@@ -36,7 +36,7 @@ import sys
 import time
 
 import libvirt
-from answers import err
+from answers import normalized
 
 libvirt.registerErrorHandler(lambda ctx, e: None, None)
 
@@ -86,13 +86,7 @@ def normalize(text):
 
 
 def call(fn):
-    try:
-        value = fn()
-        return {"ok": normalize(value) if isinstance(value, str) else value}
-    except libvirt.libvirtError as e:
-        r = err(e)
-        r["error"]["message"] = normalize(r["error"]["message"])
-        return r
+    return normalized(fn, normalize)
 
 
 def record(step, **results):

@@ -1,17 +1,14 @@
 package org.virtstoraged.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,25 +60,7 @@ class IscsiDirectTranscriptIT {
                     Map.of("TARGET_DIR", target.dir().toString(), "SINGLE_PORTAL", single.portal()), null, 600);
             assertEquals(0, r.exitCode(), () -> "iscsi_direct_transcript.py: " + r + "\ndaemon log:\n" + log(ours));
         }
-        JsonArray want = new JsonArray(Files.readString(RECORDING));
-        JsonArray got = new JsonArray(Files.readString(output));
-        assertFalse(want.isEmpty(), "empty recording " + RECORDING);
-        List<String> differing = new ArrayList<>();
-        StringBuilder report = new StringBuilder();
-        for (int i = 0; i < Math.max(want.size(), got.size()); i++) {
-            JsonObject w = i < want.size() ? want.getJsonObject(i).copy() : new JsonObject();
-            JsonObject g = i < got.size() ? got.getJsonObject(i) : new JsonObject();
-            String step = w.getString("step", g.getString("step"));
-            DIFFERENCES.getOrDefault(step, Map.of()).forEach(w::put);
-            if (!w.equals(g)) {
-                differing.add(step);
-                report.append(diff(step, w, g));
-            }
-        }
-        if (!differing.isEmpty()) {
-            fail(differing.size() + " steps differ from libvirtd 9.0's transcript (and our listed differences): "
-                    + differing + "\n" + report);
-        }
+        TranscriptSteps.assertMatch(RECORDING, output, DIFFERENCES, Map.of(), home);
     }
 
     /**
@@ -163,14 +142,6 @@ class IscsiDirectTranscriptIT {
             }
         }
         throw new AssertionError("no step '" + step + "' in " + RECORDING);
-    }
-
-    private String diff(String step, JsonObject want, JsonObject got) throws Exception {
-        Path e = Files.writeString(home.resolve("want.json"), Json.encodePrettily(want) + "\n");
-        Path a = Files.writeString(home.resolve("got.json"), Json.encodePrettily(got) + "\n");
-        CommandResult d = Commands.run(List.of("diff", "-u", "--label", "libvirtd 9.0: " + step, "--label", "ours",
-                e.toString(), a.toString()), Map.of(), null, 30);
-        return d.stdout();
     }
 
     private static String log(DaemonProcess d) {
