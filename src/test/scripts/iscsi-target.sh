@@ -8,9 +8,9 @@
 # Usage: iscsi-target.sh start DIR    prints, and writes to DIR/target.env:  PORTAL=127.0.0.1:PORT  IQN=
 #          [IQN_CHAP=  CHAP_USER=  CHAP_PASS=]  LUNS=IQN/LUN=SIZE,...  PID=  SOCKET=
 #        iscsi-target.sh stop DIR     stops only the tgtd whose pid file is under DIR; removes DIR
-# Environment: ISCSI_PORT (default: the first port in 3260..3399 where tgtd can listen); ISCSI_LUNS (disk LUNs of IQN,
-#   default 2); NO_CHAP=1 (no IQN_CHAP target); CHAP_USER (default chapuser); CHAP_PASS (default
-#   chapsecret1234: 14 characters, inside the 12..16 some initiators insist on).
+# Environment: ISCSI_PORT (default: the first port in 3260..3399 where tgtd can listen); ISCSI_LUNS (disk
+#   LUNs of IQN, default 2); NO_CHAP=1 (no IQN_CHAP target); CHAP_USER (default chapuser); CHAP_PASS
+#   (default chapsecret1234: 14 characters, inside the 12..16 some initiators insist on).
 # Installs nothing (CI's .ci/run does): a missing binary fails naming its Debian package.
 # Why this shape: tgtd -f stays in the foreground (its pid is $!); its control socket is named by
 # TGT_IPC_SOCKET and -C PORT; it ignores SIGTERM, so stop deletes the targets, asks it to quit and kills
@@ -80,7 +80,8 @@ launch() {
 }
 if [[ -n ${ISCSI_PORT:-} ]]; then
   PORT=$ISCSI_PORT
-  launch "$PORT" || die "tgtd did not come up on 127.0.0.1:$PORT; see $DIR/tgtd.log: $(tail -3 "$DIR/tgtd.log" | tr '\n' ' ')"
+  launch "$PORT" ||
+    die "tgtd did not come up on 127.0.0.1:$PORT; see $DIR/tgtd.log: $(tail -3 "$DIR/tgtd.log" | tr '\n' ' ')"
 else
   PORT=
   for p in $(seq 3260 3399); do

@@ -9,8 +9,8 @@ LUN files and adds a LUN with tgtadm) and SINGLE_PORTAL, the portal of a second 
 find-storage-pool-sources is recorded against that one only, because libvirt 9.0 writes its second discovered
 target through a wild pointer (virISCSIDirectUpdateTargets: `*targets[i++]`) and crashes on a portal with two or
 more targets. A pool without <device path> is defined here but never started: libvirtd 9.0 dereferences the
-missing device at start (and again at every restart while the pool is marked active). IscsiDirectTranscriptIT
-checks ours on both.
+missing device in the refresh of a start, after writing the pool's state file (so again at every restart).
+IscsiDirectTranscriptIT checks ours on both.
 
 Steps, each {"step": NAME, ...} with results {"ok": ...} or {"error": {"code", "domain", "message"}}:
 - secrets (usage type iscsi): the CHAP password, a wrong one, one without a value, one of usage type volume;
@@ -293,7 +293,8 @@ def main():
            duration=rounded(time.monotonic() - t), backing_file_all_zeros=all_zeros(lun1),
            backing_file_size=os.path.getsize(lun1), info=call(lambda: vol1().info()))
     fill(lun1, 0x5A)
-    record("wipe unit:0:0:1 (plain wipe())", result=call(lambda: vol1().wipe(0)), backing_file_all_zeros=all_zeros(lun1))
+    record("wipe unit:0:0:1 (plain wipe())", result=call(lambda: vol1().wipe(0)),
+           backing_file_all_zeros=all_zeros(lun1))
     record("wipe unit:0:0:0 (the controller LUN)",
            result=call(lambda: p.storageVolLookupByName("unit:0:0:0").wipePattern(0, 0)))
     fill(lun1, 0xA5)
@@ -315,7 +316,8 @@ def main():
     try_pool("CHAP, wrong user", pool_xml("chapuser", device=IQN_CHAP, auth=chap("usage:chap password", "nobody")))
     try_pool("CHAP, secret without a value",
              pool_xml("chapnovalue", device=IQN_CHAP, auth=chap("uuid:" + SECRETS["novalue"][0])))
-    try_pool("CHAP, undefined secret uuid", pool_xml("chapnouuid", device=IQN_CHAP, auth=chap("uuid:" + UNKNOWN_SECRET)))
+    try_pool("CHAP, undefined secret uuid",
+             pool_xml("chapnouuid", device=IQN_CHAP, auth=chap("uuid:" + UNKNOWN_SECRET)))
     try_pool("CHAP, undefined secret usage", pool_xml("chapnousage", device=IQN_CHAP, auth=chap("usage:nobody")))
     try_pool("CHAP, secret of usage type volume",
              pool_xml("chapvolsecret", device=IQN_CHAP, auth=chap("uuid:" + VOLUME_SECRET)))

@@ -24,9 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * drove libvirtd 9.0's backend. Every step must answer as libvirtd's did, except the ones listed in
  * {@link #DIFFERENCES}, where libvirt is plainly wrong (docs/compatibility.md lists each): there ours must give the
  * answer written there. Two cases crash libvirtd 9.0 and are not in the recording; ours must answer them: a pool
- * without {@code <device path>} (libvirt dereferences the missing device at start, and again at every restart
- * of an autostart pool) and find-storage-pool-sources on a portal of two targets (libvirt writes the second
- * target through a wild pointer).
+ * without {@code <device path>} (libvirt dereferences the missing device in the refresh of a start, after it wrote
+ * the pool's state file, so every restart refreshes the "active" pool and crashes again; an autostart pool does
+ * the same) and find-storage-pool-sources on a portal of two targets (libvirt writes the second target through a
+ * wild pointer).
  */
 class IscsiDirectTranscriptIT {
     static final Path RECORDING = Path.of("src/test/resources/e2e/libvirtd-9.0/iscsi_direct_transcript.json");
@@ -82,7 +83,8 @@ class IscsiDirectTranscriptIT {
             Matcher m = Pattern.compile("(?s)^<sources>\n(  <source>\n.*?  </source>\n)</sources>\n$").matcher(one);
             assertTrue(m.matches(), "recorded single-target answer: " + one);
             String plain = m.group(1);
-            String chap = plain.replace("'" + target.keys().get("IQN") + "'", "'" + target.keys().get("IQN_CHAP") + "'");
+            String chap = plain.replace("'" + target.keys().get("IQN") + "'",
+                    "'" + target.keys().get("IQN_CHAP") + "'");
             String listed = r.stdout().strip() + "\n";
             List<String> either = List.of("<sources>\n" + plain + chap + "</sources>\n",
                     "<sources>\n" + chap + plain + "</sources>\n");
@@ -91,8 +93,8 @@ class IscsiDirectTranscriptIT {
     }
 
     /**
-     * libvirtd 9.0 crashes starting a pool without {@code <device path>}, and again at every restart while the
-     * pool is autostarted. Ours refuses the start with an error, keeps serving, and comes back up after a restart.
+     * libvirtd 9.0 crashes starting a pool without {@code <device path>}, and again at every restart. Ours refuses
+     * the start with an error, keeps serving, and comes back up after a restart that autostarts the pool.
      */
     @Test
     void poolWithoutADevicePathFailsToStartAndSurvivesARestart() throws Exception {
