@@ -67,11 +67,15 @@ launch() {
   TGT_IPC_SOCKET=$DIR/tgtd.sock setsid tgtd -f -C "$1" --iscsi "portal=127.0.0.1:$1" \
     >"$DIR/tgtd.log" 2>&1 </dev/null &
   echo $! >"$DIR/tgtd.pid"
-  local pid
+  local pid; pid=$(cat "$DIR/tgtd.pid")
   for _ in $(seq 100); do
-    pid=$(our_pid); [[ -n $pid ]] || return 1
-    # once tgtd answers tgtadm its portals are set up: 127.0.0.1:PORT is ours, or lost
-    if adm --mode target --op show >/dev/null 2>&1; then holds_port "$pid" "$1" && return 0; break; fi
+    [[ $(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null) =~ ^[^Z]$ ]] || return 1   # gone or a zombie
+    # until the background shell has exec'd tgtd, $pid is not tgtd yet: not a tgtd that exited
+    if [[ $(our_pid) == "$pid" ]] && adm --mode target --op show >/dev/null 2>&1; then
+      # once tgtd answers tgtadm its portals are set up: 127.0.0.1:PORT is ours, or lost
+      holds_port "$pid" "$1" && return 0
+      break
+    fi
     sleep 0.1
   done
   kill -9 "$pid" 2>/dev/null
