@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -21,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Our iscsi-direct backend against real iSCSI targets (tgt on 127.0.0.1, src/test/scripts/iscsi-target.sh: one
  * with a plain and a CHAP target, one with a single target), its CHAP passwords from libvirt 9.0's virtsecretd,
  * driven by src/test/resources/e2e/python/iscsi_direct_transcript.py exactly as record_iscsi_direct_transcript.sh
- * drove libvirtd 9.0's backend. Every step must answer as libvirtd's did, except the ones listed in
- * {@link #DIFFERENCES}, where libvirt is plainly wrong (docs/compatibility.md lists each): there ours must give the
- * answer written there. Two cases crash libvirtd 9.0 and are not in the recording; ours must answer them: a pool
+ * drove libvirtd 9.0's backend. Every step must answer as libvirtd's did, except where libvirt is plainly wrong
+ * (docs/compatibility.md lists each): the capacities in {@link #CAPACITY_STEPS}, where ours must give the figures
+ * of {@link #CAPACITIES}. Two cases crash libvirtd 9.0 and are not in the recording; ours must answer them: a pool
  * without {@code <device path>} (libvirt dereferences the missing device in the refresh of a start, after it wrote
  * the pool's state file, so every restart refreshes the "active" pool and crashes again; an autostart pool does
  * the same) and find-storage-pool-sources on a portal of two targets (libvirt writes the second target through a
@@ -37,10 +38,19 @@ class IscsiDirectTranscriptIT {
     static final String INITIATOR = "iqn.2026-12.org.example:initiator";
 
     /**
-     * step → field → what ours answers instead of libvirtd 9.0's recorded value, with the reason in a comment.
-     * Empty while every recorded step is one libvirt gets right.
+     * libvirt 9.0's capacity and allocation figures → ours. libvirt multiplies the block length by the last LBA
+     * that READ CAPACITY(16) returns, one block (512 bytes here) short of the LUN; ours by the number of blocks
+     * (last LBA + 1), and a pool's sum follows (docs/compatibility.md lists it). The LUNs: 64, 128, 16 and 32 MiB;
+     * the pools: 64 + 128, 64 + 128 + 16 MiB.
      */
-    static final Map<String, Map<String, Object>> DIFFERENCES = new LinkedHashMap<>();
+    static final Map<Long, Long> CAPACITIES = Map.of(67108352L, 67108864L, 134217216L, 134217728L, 16776704L,
+            16777216L, 33553920L, 33554432L, 201325568L, 201326592L, 218102272L, 218103808L);
+
+    /** The steps that show a LUN's or a pool's figures: there ours must show the {@link #CAPACITIES} of ours. */
+    static final List<String> CAPACITY_STEPS = List.of("pool info", "volume unit:0:0:1", "volume unit:0:0:2",
+            "pool refresh", "refresh with LUN 3", "refresh without LUN 3", "wipe unit:0:0:1 (zero)", "pool destroy",
+            "CHAP, secret by usage", "CHAP, secret by uuid", "CHAP credentials on the target without CHAP",
+            "an other initiator IQN");
 
     @TempDir
     Path home;
@@ -61,7 +71,33 @@ class IscsiDirectTranscriptIT {
                     Map.of("TARGET_DIR", target.dir().toString(), "SINGLE_PORTAL", single.portal()), null, 600);
             assertEquals(0, r.exitCode(), () -> "iscsi_direct_transcript.py: " + r + "\ndaemon log:\n" + log(ours));
         }
-        TranscriptSteps.assertMatch(RECORDING, output, DIFFERENCES, Map.of(), home);
+        TranscriptSteps.assertMatch(RECORDING, output, differences(), Map.of(), home);
+    }
+
+    /**
+     * step → field → what ours answers instead of libvirtd 9.0's recorded value: in {@link #CAPACITY_STEPS}, every
+     * field that holds a figure of {@link #CAPACITIES}, with ours in its place.
+     */
+    private static Map<String, Map<String, Object>> differences() throws Exception {
+        Map<String, Map<String, Object>> differences = new LinkedHashMap<>();
+        Pattern number = Pattern.compile("(?<![0-9])[0-9]+(?![0-9])");
+        for (String step : CAPACITY_STEPS) {
+            JsonObject recorded = recordedStep(step);
+            for (String field : recorded.fieldNames()) {
+                String text = Json.encode(recorded.getValue(field));
+                String ours = number.matcher(text).replaceAll(m -> {
+                    Long right = m.group().length() < 19 ? CAPACITIES.get(Long.parseLong(m.group())) : null;
+                    return right == null ? m.group() : right.toString();
+                });
+                if (!ours.equals(text)) {
+                    differences.computeIfAbsent(step, s -> new LinkedHashMap<>()).put(field, Json.decodeValue(ours));
+                }
+            }
+            if (!differences.containsKey(step)) {
+                throw new AssertionError("no figure of CAPACITIES in the recorded step '" + step + "'");
+            }
+        }
+        return differences;
     }
 
     /**
