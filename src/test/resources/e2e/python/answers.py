@@ -24,3 +24,15 @@ def call(fn):
         return {"ok": plain(fn())}
     except libvirt.libvirtError as e:
         return err(e)
+
+
+def normalized(fn, normalize):
+    """{"ok": what fn returned} or its error; a returned string and an error message pass through normalize
+    (the transcripts' markers for ports, uuids and paths that differ between runs)."""
+    try:
+        value = fn()
+        return {"ok": normalize(value) if isinstance(value, str) else value}
+    except libvirt.libvirtError as e:
+        r = err(e)
+        r["error"]["message"] = normalize(r["error"]["message"])
+        return r

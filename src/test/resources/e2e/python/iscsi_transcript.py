@@ -110,7 +110,7 @@ POOLS = [
     ("ceph-auth", host() + device("-ceph") + "<auth type='ceph' username='admin'><secret usage='c'/></auth>"),
     ("initiator", host() + device("-init") + "<initiator><iqn name='%s'/></initiator>" % INITIATOR),
     ("no-device", host()),
-    ("two-hosts", host() + "<host name='%s' port='3261'/>" % HOST + device("-two")),
+    ("two-hosts", host() + "<host name='%s' port='3400'/>" % HOST + device("-two")),
 ]
 
 for i, (name, source) in enumerate(POOLS):

@@ -9,6 +9,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -123,6 +125,14 @@ public final class XmlInput {
     }
 
     /**
+     * Input that ends inside a start tag: its name alone, or followed by whole attributes and blanks. libxml2 says
+     * "Couldn't find end of Start Tag NAME line N" (N: the tag's line) where the input ends there; other unfinished
+     * tags (an attribute without '=' or value, an open quote, no blank after the last value) it words otherwise.
+     */
+    private static final Pattern UNFINISHED_START_TAG = Pattern.compile("<([A-Za-z_:][-A-Za-z0-9._:]*)"
+            + "(?:(?:\\s+[A-Za-z_:][-A-Za-z0-9._:]*\\s*=\\s*(?:'[^'<]*'|\"[^\"<]*\"))*\\s+)?$");
+
+    /**
      * The most common slip, a wrong closing tag, worded and pointed at as libxml2 does: "Opening and ending
      * tag mismatch: OPEN line N and CLOSE", the pointer just after the closing tag's '>'.
      */
@@ -134,8 +144,13 @@ public final class XmlInput {
         }
         if (e.getMessage().contains("XML document structures must start and end within the same entity")) {
             VirException premature = notWellFormed(xml, e, null, url, domain, true);
+            Matcher unfinished = UNFINISHED_START_TAG.matcher(xml);
+            String what = unfinished.find()
+                    ? "Couldn't find end of Start Tag " + unfinished.group(1) + " line "
+                            + xml.substring(0, unfinished.start()).split("\r\n|\r|\n", -1).length
+                    : "Premature end of data in tag " + openElement[0] + " line " + openElement[1];
             String text = premature.getMessage().replaceFirst("^([^\\n]*?:\\d+: ).*?(\\n)",
-                    "$1Premature end of data in tag " + openElement[0] + " line " + openElement[1] + "$2");
+                    "$1" + Matcher.quoteReplacement(what) + "$2");
             return VirException.of(ErrorCode.XML_DETAIL, domain, "%s", text);
         }
         if (!e.getMessage().contains("must be terminated by the matching end-tag")) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -119,6 +121,23 @@ class PoolXmlErrorsTest {
         assertEquals(message, e.getMessage());
         assertEquals(code, e.code());
         assertEquals(domain, e.domain());
+    }
+
+    /** Input ending inside a start tag, worded as libvirtd 9.0 (libxml2) words it (measured with python3-libvirt). */
+    @Test
+    void inputEndingInsideAStartTag() {
+        Map<String, String> said = new LinkedHashMap<>();
+        said.put("<pool type='dir'><name", "(storage_pool_definition):1: Couldn't find end of Start Tag name line 1\n"
+                + "<pool type='dir'><name\n----------------------^");
+        said.put("<pool type='dir'><name a='x' ", "(storage_pool_definition):1: Couldn't find end of Start Tag name"
+                + " line 1\n<pool type='dir'><name a='x' \n-----------------------------^");
+        said.put("<pool type='dir'>\n<name\n", "(storage_pool_definition):3: Couldn't find end of Start Tag name"
+                + " line 2\n(null)\n^");
+        // an element closed, then the input ends inside the next open one: libxml2's other wording
+        said.put("<pool type='dir'><name>x</name>", "(storage_pool_definition):1: Premature end of data in tag pool"
+                + " line 1\n<pool type='dir'><name>x</name>\n-------------------------------^");
+        said.forEach((xml, message) -> assertEquals(message,
+                assertThrows(VirException.class, () -> PoolXml.parse(xml)).getMessage(), xml));
     }
 
     @Test

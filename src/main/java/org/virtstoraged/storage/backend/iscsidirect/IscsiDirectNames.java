@@ -35,12 +35,12 @@ final class IscsiDirectNames {
     }
 
     /**
-     * The target IQN (the pool's source device path). libvirt 9.0 reads it without looking and crashes on a
-     * pool without one (at every start, and at every daemon restart while the pool is marked active); ours
-     * refuses with the message of libvirt's iscsi backend.
+     * The target IQN: the path of the pool's first source device, whatever follows it, as libvirt 9.0 takes it.
+     * libvirt reads it without looking and crashes on a pool without one (at every start, and at every daemon
+     * restart while the pool is marked active); ours refuses with the message of libvirt's iscsi backend.
      */
     static String target(PoolSource source) {
-        if (source.devices().size() != 1 || source.devices().get(0).path() == null) {
+        if (source.devices().isEmpty() || source.devices().get(0).path() == null) {
             throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.STORAGE, "%s", "missing source device");
         }
         return source.devices().get(0).path();

@@ -41,6 +41,9 @@ class IscsiDirectNamesTest {
                 () -> IscsiDirectNames.target(source(List.of(new PoolHost("h", 0)), null)));
         assertEquals(ErrorCode.INTERNAL_ERROR, e.code());
         assertEquals("internal error: missing source device", e.getMessage());
+        PoolSource two = PoolSource.builder().hosts(List.of(new PoolHost("h", 0)))
+                .devices(List.of(new PoolSourceDevice("iqn.x:first"), new PoolSourceDevice("iqn.x:second"))).build();
+        assertEquals("iqn.x:first", IscsiDirectNames.target(two));
     }
 
     @Test
