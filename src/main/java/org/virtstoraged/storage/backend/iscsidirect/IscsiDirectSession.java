@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -27,8 +28,6 @@ import org.virtstoraged.storage.model.PoolSource;
  */
 final class IscsiDirectSession implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(IscsiDirectSession.class);
-    /** VIR_ISCSI_TEST_UNIT_TIMEOUT: how long TEST UNIT READY is retried after a unit attention for a reset. */
-    static final long TEST_UNIT_TIMEOUT_MILLIS = 30_000;
     /** How many of a wipe's WRITE(16)s (64 KiB each on 512-byte blocks) are sent before waiting for them. */
     static final int WRITES_IN_FLIGHT = 16;
 
@@ -185,44 +184,14 @@ final class IscsiDirectSession implements AutoCloseable {
     }
 
     /**
-     * virISCSIDirectTestUnitReady: retried, with libvirt's back-off (1 ms doubling to 1 s) for up to 30 s, while
-     * the LUN answers a unit attention for a reset (every first command after login on tgt); any other status
-     * but GOOD fails.
+     * virISCSIDirectTestUnitReady: retried, with libvirt's back-off ({@link BackOff}) for up to 30 s, while the LUN
+     * answers a unit attention for a reset (every first command after login on tgt); any other status but GOOD fails.
      */
     void testUnitReady(int lun) {
-        long start = System.nanoTime();
-        long waitMillis = 1;
-        while (true) {
-            ScsiTask task;
-            try {
-                task = iscsi.testUnitReady(lun);
-            } catch (IscsiException e) {
-                throw internal("Failed testunitready: %s", e);
-            }
-            try (task) {
-                boolean resetAttention = task.status() == ScsiTask.STATUS_CHECK_CONDITION
-                        && task.senseKey() == ScsiTask.SENSE_UNIT_ATTENTION
-                        && task.senseAscq() == ScsiTask.ASCQ_BUS_RESET;
-                long elapsed = (System.nanoTime() - start) / 1_000_000;
-                if (!resetAttention || elapsed > TEST_UNIT_TIMEOUT_MILLIS) {
-                    if (task.status() != ScsiTask.STATUS_GOOD) {
-                        throw internal("Failed testunitready: %s", textOf(task));
-                    }
-                    return;
-                }
-                long sleep = Math.min(waitMillis, TEST_UNIT_TIMEOUT_MILLIS - elapsed);
-                waitMillis = Math.min(waitMillis * 2, 1000);
-                sleep(sleep);
-            }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(Math.max(0, millis));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.STORAGE, "%s", "interrupted");
+        Map<Integer, VirException> failed = new HashMap<>();
+        unitsReady(List.of(lun), failed);
+        if (failed.containsKey(lun)) {
+            throw failed.get(lun);
         }
     }
 
@@ -323,38 +292,39 @@ final class IscsiDirectSession implements AutoCloseable {
         return result;
     }
 
-    /** TEST UNIT READY of every LUN at once, the ones in reset unit attention again with libvirt's back-off. */
+    /**
+     * TEST UNIT READY of every LUN at once, the ones in reset unit attention asked again after each of the back-off's
+     * waits; those still in it when the back-off ends fail as any other status but GOOD does.
+     */
     private void unitsReady(List<Integer> luns, Map<Integer, VirException> failed) {
-        long start = System.nanoTime();
-        long waitMillis = 1;
+        BackOff backOff = BackOff.testUnitReady();
+        Map<Integer, String> inResetAttention = new LinkedHashMap<>();   // LUN -> its last answer's text
         List<Integer> asking = luns;
-        while (!asking.isEmpty()) {
+        while (true) {
             List<ScsiTask> tasks;
             try {
                 tasks = iscsi.testUnitReady(asking);
             } catch (IscsiException e) {
                 throw internal("Failed testunitready: %s", e);
             }
-            long elapsed = (System.nanoTime() - start) / 1_000_000;
-            List<Integer> again = new ArrayList<>();
+            inResetAttention.clear();
             for (int i = 0; i < asking.size(); i++) {
                 try (ScsiTask task = tasks.get(i)) {
-                    boolean resetAttention = task.status() == ScsiTask.STATUS_CHECK_CONDITION
+                    if (task.status() == ScsiTask.STATUS_CHECK_CONDITION
                             && task.senseKey() == ScsiTask.SENSE_UNIT_ATTENTION
-                            && task.senseAscq() == ScsiTask.ASCQ_BUS_RESET;
-                    if (resetAttention && elapsed <= TEST_UNIT_TIMEOUT_MILLIS) {
-                        again.add(asking.get(i));
+                            && task.senseAscq() == ScsiTask.ASCQ_BUS_RESET) {
+                        inResetAttention.put(asking.get(i), textOf(task));
                     } else if (task.status() != ScsiTask.STATUS_GOOD) {
                         failed.put(asking.get(i), internal("Failed testunitready: %s", textOf(task)));
                     }
                 }
             }
-            if (!again.isEmpty()) {
-                sleep(Math.min(waitMillis, TEST_UNIT_TIMEOUT_MILLIS - elapsed));
-                waitMillis = Math.min(waitMillis * 2, 1000);
+            if (inResetAttention.isEmpty() || !backOff.await()) {
+                break;
             }
-            asking = again;
+            asking = List.copyOf(inResetAttention.keySet());
         }
+        inResetAttention.forEach((lun, text) -> failed.put(lun, internal("Failed testunitready: %s", text)));
     }
 
     private String textOf(ScsiTask task) {

@@ -179,11 +179,6 @@ public final class IscsiContext implements AutoCloseable {
                 CALLBACK, token), "Failed to send ReportLuns command");
     }
 
-    public synchronized ScsiTask testUnitReady(int lun) {
-        return task(token -> (MemorySegment) IscsiNative.H.TESTUNITREADY_TASK.invokeExact(context, lun, CALLBACK,
-                token), "Failed to send TestUnitReady command");
-    }
-
     /** Standard INQUIRY (no EVPD, page 0) of up to maxSize bytes. */
     public synchronized ScsiTask inquiry(int lun, int maxSize) {
         return task(token -> (MemorySegment) IscsiNative.H.INQUIRY_TASK.invokeExact(context, lun, 0, 0, maxSize,
