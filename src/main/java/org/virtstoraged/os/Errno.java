@@ -54,7 +54,7 @@ public final class Errno {
             MemorySegment text = (MemorySegment) STRERROR_R.invokeExact(errno, buffer, buffer.byteSize());
             return Libc.string(text);
         } catch (Throwable t) {
-            throw Libc.unexpected(t);
+            throw ForeignCalls.unexpected(t);
         }
     }
 }

@@ -28,7 +28,7 @@ public final class Fadvise {
         try {
             error = (int) POSIX_FADVISE.invokeExact(fd.value(), offset, length, advice);
         } catch (Throwable t) {
-            throw Libc.unexpected(t);
+            throw ForeignCalls.unexpected(t);
         }
         if (error != 0) {
             throw new ErrnoException("posix_fadvise", fd.path(), error);

@@ -2,7 +2,6 @@ package org.virtstoraged.os;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
@@ -23,7 +22,7 @@ public final class Fd implements AutoCloseable {
     /** open is variadic (the mode after the flags); the FFM linker must know where the variadic part starts. */
     private static final MethodHandle OPEN = Libc.withErrno("open",
             FunctionDescriptor.of(Libc.C_INT, Libc.C_POINTER, Libc.C_INT, Libc.C_INT),
-            Linker.Option.firstVariadicArg(2));
+            2);
     private static final MethodHandle CLOSE = Libc.plain("close", FunctionDescriptor.of(Libc.C_INT, Libc.C_INT));
 
     private final int fd;
@@ -70,7 +69,7 @@ public final class Fd implements AutoCloseable {
         try {
             int ignored = (int) CLOSE.invokeExact(fd);
         } catch (Throwable t) {
-            throw Libc.unexpected(t);
+            throw ForeignCalls.unexpected(t);
         }
     }
 

@@ -2,7 +2,6 @@ package org.virtstoraged.os;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -17,10 +16,10 @@ final class Ioctl {
      */
     private static final MethodHandle WITH_POINTER = Libc.withErrno("ioctl",
             FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_LONG, Libc.C_POINTER),
-            Linker.Option.firstVariadicArg(2));
+            2);
     private static final MethodHandle WITH_VALUE = Libc.withErrno("ioctl",
             FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_LONG, Libc.C_LONG),
-            Linker.Option.firstVariadicArg(2));
+            2);
 
     private Ioctl() {
     }

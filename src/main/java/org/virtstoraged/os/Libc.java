@@ -18,17 +18,14 @@ import java.nio.file.Path;
  * The one place that links to the C library (glibc) through the FFM API. The layouts are the linker's
  * canonical C types, the names GraalVM's reachability-metadata.json uses for the downcalls (see
  * META-INF/native-image/org.virtstoraged/virtstoraged/reachability-metadata.json: a new signature here
- * needs an entry there). This class, and each caller's handles, are initialised on the first system call,
+ * needs an entry there, which ForeignCallsMetadataTest checks). This class, and each caller's handles, are initialised on the first system call,
  * never at start-up; every handle is immutable, so all of them are safe from any thread.
  */
 final class Libc {
-    private static final Linker LINKER = Linker.nativeLinker();
-
-    static final ValueLayout.OfInt C_INT = (ValueLayout.OfInt) LINKER.canonicalLayouts().get("int");
-    /** Also off_t and unsigned long: the daemon runs on 64-bit Linux only. */
-    static final ValueLayout.OfLong C_LONG = (ValueLayout.OfLong) LINKER.canonicalLayouts().get("long");
-    static final ValueLayout.OfLong C_SIZE_T = (ValueLayout.OfLong) LINKER.canonicalLayouts().get("size_t");
-    static final AddressLayout C_POINTER = (AddressLayout) LINKER.canonicalLayouts().get("void*");
+    static final ValueLayout.OfInt C_INT = ForeignCalls.C_INT;
+    static final ValueLayout.OfLong C_LONG = ForeignCalls.C_LONG;
+    static final ValueLayout.OfLong C_SIZE_T = ForeignCalls.C_SIZE_T;
+    static final AddressLayout C_POINTER = ForeignCalls.C_POINTER;
 
     private static final StructLayout CAPTURED = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURED.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -44,22 +41,24 @@ final class Libc {
 
     /**
      * A handle whose first argument is a segment that receives errno right after the call, before the JVM
-     * can overwrite it (see {@link #check}). Further options (firstVariadicArg) come after.
+     * can overwrite it (see {@link #check}).
      */
-    static MethodHandle withErrno(String name, FunctionDescriptor function, Linker.Option... options) {
-        Linker.Option[] all = new Linker.Option[options.length + 1];
-        all[0] = Linker.Option.captureCallState("errno");
-        System.arraycopy(options, 0, all, 1, options.length);
-        return LINKER.downcallHandle(symbol(name), function, all);
+    static MethodHandle withErrno(String name, FunctionDescriptor function) {
+        return ForeignCalls.downcall(symbol(name), function, true, -1);
+    }
+
+    /** {@link #withErrno} for a variadic function, its variadic arguments from {@code firstVariadicArg}. */
+    static MethodHandle withErrno(String name, FunctionDescriptor function, int firstVariadicArg) {
+        return ForeignCalls.downcall(symbol(name), function, true, firstVariadicArg);
     }
 
     /** A handle for a function that reports errors in its return value, not in errno. */
     static MethodHandle plain(String name, FunctionDescriptor function) {
-        return LINKER.downcallHandle(symbol(name), function);
+        return ForeignCalls.downcall(symbol(name), function, false, -1);
     }
 
     private static MemorySegment symbol(String name) {
-        return LINKER.defaultLookup().find(name)
+        return ForeignCalls.LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsupportedOperationException("the C library has no " + name + "()"));
     }
 
@@ -81,7 +80,7 @@ final class Libc {
         try {
             result = call.invoke(captured);
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw ForeignCalls.unexpected(t);
         }
         if (result < 0) {
             throw new ErrnoException(name, file, (int) ERRNO.get(captured, 0L));
@@ -97,20 +96,6 @@ final class Libc {
     /** Reads a NUL-terminated C string the C library returned (a strerror text). */
     static String string(MemorySegment zeroLength) {
         return zeroLength.reinterpret(Long.MAX_VALUE).getString(0, FILE_NAMES);
-    }
-
-    /**
-     * invokeExact declares Throwable; a downcall itself throws nothing, so whatever arrives is a linkage or
-     * programming error and goes on unchecked.
-     */
-    static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
     }
 
     private static Charset fileNameCharset() {

@@ -12,6 +12,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
+import org.virtstoraged.os.ForeignCalls;
 
 /**
  * The link to libgfapi.so.0 (Debian's libgfapi0) through the FFM API. The library is opened on first use,
@@ -22,11 +23,10 @@ final class GfapiNative {
     static final String LIBRARY = "libgfapi.so.0";
     static final String PACKAGE = "libgfapi0";
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    static final ValueLayout.OfInt C_INT = (ValueLayout.OfInt) LINKER.canonicalLayouts().get("int");
-    static final ValueLayout.OfLong C_LONG = (ValueLayout.OfLong) LINKER.canonicalLayouts().get("long");
-    static final ValueLayout.OfLong C_SIZE_T = (ValueLayout.OfLong) LINKER.canonicalLayouts().get("size_t");
-    static final AddressLayout C_POINTER = (AddressLayout) LINKER.canonicalLayouts().get("void*");
+    static final ValueLayout.OfInt C_INT = ForeignCalls.C_INT;
+    static final ValueLayout.OfLong C_LONG = ForeignCalls.C_LONG;
+    static final ValueLayout.OfLong C_SIZE_T = ForeignCalls.C_SIZE_T;
+    static final AddressLayout C_POINTER = ForeignCalls.C_POINTER;
 
     private static final StructLayout CAPTURED = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURED.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -59,7 +59,7 @@ final class GfapiNative {
     static MethodHandle gfapi(String name, FunctionDescriptor function) {
         MemorySegment symbol = require().find(name)
                 .orElseThrow(() -> new UnsupportedOperationException(LIBRARY + " has no " + name + "()"));
-        return LINKER.downcallHandle(symbol, function, Linker.Option.captureCallState("errno"));
+        return ForeignCalls.downcall(symbol, function, true, -1);
     }
 
     /** Room for the errno a call captures. */
@@ -73,16 +73,5 @@ final class GfapiNative {
 
     static MemorySegment cString(Arena arena, String value) {
         return arena.allocateFrom(value, StandardCharsets.UTF_8);
-    }
-
-    /** invokeExact declares Throwable; a downcall throws nothing itself, so anything else is a bug. */
-    static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
     }
 }

@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import org.virtstoraged.os.ForeignCalls;
 
 /**
  * A gfapi volume handle (glfs_t): made by {@link #create}, pointed at a volfile server, initialised, used,
@@ -149,7 +150,7 @@ public final class Glfs implements AutoCloseable {
         try {
             result = call.invoke(err);
         } catch (Throwable t) {
-            throw GfapiNative.unexpected(t);
+            throw ForeignCalls.unexpected(t);
         }
         if (result.equals(MemorySegment.NULL)) {
             throw new GfapiException(name, GfapiNative.errno(err));
@@ -176,7 +177,7 @@ public final class Glfs implements AutoCloseable {
         try {
             result = call.invoke(err);
         } catch (Throwable t) {
-            throw GfapiNative.unexpected(t);
+            throw ForeignCalls.unexpected(t);
         }
         if (result < 0) {
             throw new GfapiException(name, GfapiNative.errno(err));

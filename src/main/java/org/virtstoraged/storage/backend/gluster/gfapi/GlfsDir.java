@@ -5,6 +5,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
+import org.virtstoraged.os.ForeignCalls;
 
 /** An open gfapi directory (glfs_fd_t from glfs_opendir), read with glfs_readdirplus_r. */
 public final class GlfsDir implements AutoCloseable {
@@ -39,7 +40,7 @@ public final class GlfsDir implements AutoCloseable {
             try {
                 rc = (int) READDIRPLUS_R.invokeExact(err, fd, st, ent, res);
             } catch (Throwable t) {
-                throw GfapiNative.unexpected(t);
+                throw ForeignCalls.unexpected(t);
             }
             if (rc != 0) {
                 throw new GfapiException("glfs_readdirplus_r", rc);

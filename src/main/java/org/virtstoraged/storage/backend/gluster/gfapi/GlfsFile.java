@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import org.virtstoraged.os.Errno;
+import org.virtstoraged.os.ForeignCalls;
 
 /** A file opened through gfapi (glfs_fd_t from glfs_open), read from its start. */
 public final class GlfsFile implements AutoCloseable {
@@ -32,7 +33,7 @@ public final class GlfsFile implements AutoCloseable {
                 try {
                     r = (long) READ.invokeExact(err, fd, buf.asSlice(done), into.length - done, 0);
                 } catch (Throwable t) {
-                    throw GfapiNative.unexpected(t);
+                    throw ForeignCalls.unexpected(t);
                 }
                 if (r < 0) {
                     int errno = GfapiNative.errno(err);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.virtstoraged.os.ForeignCalls;
 
 /**
  * One libiscsi context (struct iscsi_context): a TCP connection to a portal and its iSCSI session.
@@ -40,7 +41,7 @@ public final class IscsiContext implements AutoCloseable {
 
     static {
         try {
-            CALLBACK = IscsiNative.LINKER.upcallStub(MethodHandles.lookup().findStatic(IscsiContext.class, "completed",
+            CALLBACK = ForeignCalls.upcall(MethodHandles.lookup().findStatic(IscsiContext.class, "completed",
                     MethodType.methodType(void.class, MemorySegment.class, int.class, MemorySegment.class,
                             MemorySegment.class)), IscsiNative.COMMAND_CB, Arena.global());
         } catch (ReflectiveOperationException e) {
@@ -74,7 +75,7 @@ public final class IscsiContext implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             ctx = (MemorySegment) IscsiNative.H.CREATE_CONTEXT.invokeExact(IscsiNative.cString(a, initiatorIqn));
         } catch (Throwable t) {
-            throw IscsiNative.unexpected(t);
+            throw ForeignCalls.unexpected(t);
         }
         if (ctx.address() == 0) {
             throw new IscsiException("iscsi_create_context failed", false);
@@ -82,7 +83,7 @@ public final class IscsiContext implements AutoCloseable {
         try {
             IscsiNative.H.SET_NOAUTORECONNECT.invokeExact(ctx, 1);
         } catch (Throwable t) {
-            throw IscsiNative.unexpected(t);
+            throw ForeignCalls.unexpected(t);
         }
         return new IscsiContext(ctx, timeout);
     }
@@ -93,7 +94,7 @@ public final class IscsiContext implements AutoCloseable {
             String e = IscsiNative.string((MemorySegment) IscsiNative.H.GET_ERROR.invokeExact(context));
             return e == null ? "" : e;
         } catch (Throwable t) {
-            throw IscsiNative.unexpected(t);
+            throw ForeignCalls.unexpected(t);
         }
     }
 
@@ -231,7 +232,7 @@ public final class IscsiContext implements AutoCloseable {
         try {
             int ignored = (int) IscsiNative.H.DESTROY_CONTEXT.invokeExact(context);
         } catch (Throwable t) {
-            throw IscsiNative.unexpected(t);
+            throw ForeignCalls.unexpected(t);
         } finally {
             // calls that timed out and were not even cancelled: nobody waits for them any more. Their tasks
             // are left to leak rather than freed while libiscsi may still hold them.
@@ -270,7 +271,7 @@ public final class IscsiContext implements AutoCloseable {
             try {
                 task = start.start(p.tokenSegment());
             } catch (Throwable t) {
-                throw IscsiNative.unexpected(t);
+                throw ForeignCalls.unexpected(t);
             }
             started(p, task.address() != 0, null);
             if (task.address() == 0) {
@@ -401,7 +402,7 @@ public final class IscsiContext implements AutoCloseable {
         try {
             return call.invoke();
         } catch (Throwable t) {
-            throw IscsiNative.unexpected(t);
+            throw ForeignCalls.unexpected(t);
         }
     }
 

@@ -6,11 +6,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
+import org.virtstoraged.os.ForeignCalls;
 
 /**
  * The links to libiscsi (libiscsi.so.7 from Debian's libiscsi7) and to libc's poll(2) through the FFM API.
@@ -20,9 +20,9 @@ import java.nio.charset.StandardCharsets;
 final class IscsiNative {
     static final String LIBRARY = "libiscsi.so.7";
     static final String PACKAGE = "libiscsi7";
-    static final Linker LINKER = Linker.nativeLinker();
     /** iscsi_command_cb: void (*)(struct iscsi_context *, int status, void *command_data, void *private_data). */
-    static final FunctionDescriptor COMMAND_CB = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+    static final FunctionDescriptor COMMAND_CB = ForeignCalls.upcallShape(FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT,
+            ADDRESS, ADDRESS));
 
     private IscsiNative() {
     }
@@ -54,7 +54,7 @@ final class IscsiNative {
     private static MethodHandle iscsi(String name, FunctionDescriptor function) {
         MemorySegment symbol = lookup().find(name)
                 .orElseThrow(() -> new UnsupportedOperationException(LIBRARY + " has no " + name + "()"));
-        return LINKER.downcallHandle(symbol, function);
+        return ForeignCalls.downcall(symbol, function, false, -1);
     }
 
     /** The handles, made when first touched (after {@link #require}). */
@@ -103,8 +103,8 @@ final class IscsiNative {
         static final MethodHandle DATAIN_UNMARSHALL = iscsi("scsi_datain_unmarshall",
                 FunctionDescriptor.of(ADDRESS, ADDRESS));
         /** int poll(struct pollfd *fds, nfds_t nfds, int timeout). */
-        static final MethodHandle POLL = LINKER.downcallHandle(LINKER.defaultLookup().find("poll").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        static final MethodHandle POLL = ForeignCalls.downcall(ForeignCalls.LINKER.defaultLookup().find("poll")
+                .orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), false, -1);
 
         private H() {
         }
@@ -120,16 +120,5 @@ final class IscsiNative {
             return null;
         }
         return pointer.reinterpret(Long.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
-    }
-
-    /** invokeExact declares Throwable; a downcall throws nothing itself, so anything else is a bug. */
-    static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.virtstoraged.os.ForeignCalls;
 
 /**
  * A completed SCSI command (libiscsi's struct scsi_task): its status, sense and data-in, read through
@@ -63,7 +64,7 @@ public final class ScsiTask implements AutoCloseable {
         try {
             return (int) IscsiNative.H.DATAIN_FULLSIZE.invokeExact(task);
         } catch (Throwable t) {
-            throw IscsiNative.unexpected(t);
+            throw ForeignCalls.unexpected(t);
         }
     }
 
@@ -71,7 +72,7 @@ public final class ScsiTask implements AutoCloseable {
         try {
             return (MemorySegment) IscsiNative.H.DATAIN_UNMARSHALL.invokeExact(task);
         } catch (Throwable t) {
-            throw IscsiNative.unexpected(t);
+            throw ForeignCalls.unexpected(t);
         }
     }
 
@@ -126,7 +127,7 @@ public final class ScsiTask implements AutoCloseable {
         try {
             IscsiNative.H.FREE_TASK.invokeExact(task);
         } catch (Throwable t) {
-            throw IscsiNative.unexpected(t);
+            throw ForeignCalls.unexpected(t);
         }
     }
 }

@@ -3,12 +3,12 @@ package org.virtstoraged.storage.backend.rbd.ceph;
 import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
+import org.virtstoraged.os.ForeignCalls;
 
 /**
  * The links to Ceph's C libraries (librados.so.2 from Debian's librados2, librbd.so.1 from librbd1) through
@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
  * stays loaded. Ceph's calls return a negative errno instead of setting errno, so no call state is captured.
  */
 final class CephNative {
-    static final Linker LINKER = Linker.nativeLinker();
     static final ValueLayout.OfInt C_INT = ValueLayout.JAVA_INT;
     /** uint64_t, int64_t, size_t and ssize_t: the daemon runs on 64-bit Linux only. */
     static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;
@@ -62,11 +61,11 @@ final class CephNative {
     }
 
     static MethodHandle rados(String name, FunctionDescriptor function) {
-        return LINKER.downcallHandle(find(lookup(Rados.LOOKUP), name, "librados.so.2"), function);
+        return ForeignCalls.downcall(find(lookup(Rados.LOOKUP), name, "librados.so.2"), function, false, -1);
     }
 
     static MethodHandle rbd(String name, FunctionDescriptor function) {
-        return LINKER.downcallHandle(find(lookup(Rbd.LOOKUP), name, "librbd.so.1"), function);
+        return ForeignCalls.downcall(find(lookup(Rbd.LOOKUP), name, "librbd.so.1"), function, false, -1);
     }
 
     private static MemorySegment find(SymbolLookup lookup, String name, String library) {
@@ -91,7 +90,7 @@ final class CephNative {
         try {
             result = call.invoke();
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw ForeignCalls.unexpected(t);
         }
         return check(name, result);
     }
@@ -100,7 +99,7 @@ final class CephNative {
         try {
             call.invoke();
         } catch (Throwable t) {
-            throw unexpected(t);
+            throw ForeignCalls.unexpected(t);
         }
     }
 
@@ -126,16 +125,5 @@ final class CephNative {
     /** A NUL-terminated string librados/librbd returned (a pointer of unknown length). */
     static String string(MemorySegment pointer) {
         return pointer.reinterpret(Long.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
-    }
-
-    /** invokeExact declares Throwable; a downcall throws nothing itself, so anything else is a bug. */
-    static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
     }
 }

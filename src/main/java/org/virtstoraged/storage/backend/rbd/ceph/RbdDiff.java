@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.atomic.AtomicLong;
+import org.virtstoraged.os.ForeignCalls;
 
 /**
  * rbd_diff_iterate2 over a whole image: with fast-diff it reads the object map, so counting the extents
@@ -15,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RbdDiff {
     /** int (*cb)(uint64_t offset, size_t length, int exists, void *arg). */
-    private static final FunctionDescriptor CALLBACK = FunctionDescriptor.of(CephNative.C_INT, CephNative.C_LONG,
-            CephNative.C_LONG, CephNative.C_INT, CephNative.C_POINTER);
+    private static final FunctionDescriptor CALLBACK = ForeignCalls.upcallShape(FunctionDescriptor.of(CephNative.C_INT,
+            CephNative.C_LONG, CephNative.C_LONG, CephNative.C_INT, CephNative.C_POINTER));
     /** rbd_diff_iterate2(image, fromsnapname, ofs, len, uint8_t include_parent, uint8_t whole_object, cb, arg). */
     private static final MethodHandle DIFF_ITERATE2 = CephNative.rbd("rbd_diff_iterate2",
             FunctionDescriptor.of(CephNative.C_INT, CephNative.C_POINTER, CephNative.C_POINTER, CephNative.C_LONG,
@@ -45,7 +46,7 @@ public final class RbdDiff {
     public static long allocatedBytes(RbdImage image, long length) {
         AtomicLong total = new AtomicLong();
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment callback = CephNative.LINKER.upcallStub(ADD_EXISTING.bindTo(total), CALLBACK, arena);
+            MemorySegment callback = ForeignCalls.upcall(ADD_EXISTING.bindTo(total), CALLBACK, arena);
             CephNative.call("rbd_diff_iterate2", () -> (int) DIFF_ITERATE2.invokeExact(image.handle(),
                     MemorySegment.NULL, 0L, length, (byte) 0, (byte) 1, callback, MemorySegment.NULL));
         }
@@ -60,7 +61,7 @@ public final class RbdDiff {
     public static boolean changedSince(RbdImage image, String fromSnapshot, long length) {
         AtomicLong changes = new AtomicLong();
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment callback = CephNative.LINKER.upcallStub(STOP_AT_CHANGE.bindTo(changes), CALLBACK, arena);
+            MemorySegment callback = ForeignCalls.upcall(STOP_AT_CHANGE.bindTo(changes), CALLBACK, arena);
             MemorySegment snap = CephNative.cString(arena, fromSnapshot);
             CephNative.call("rbd_diff_iterate2", () -> (int) DIFF_ITERATE2.invokeExact(image.handle(), snap, 0L,
                     length, (byte) 0, (byte) 1, callback, MemorySegment.NULL));

@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 import org.virtstoraged.os.Errno;
+import org.virtstoraged.os.ForeignCalls;
 
 /** An open RBD image (rbd_image_t), for one thread at a time; {@link #close} runs rbd_close once. */
 public final class RbdImage implements AutoCloseable {
@@ -113,7 +114,7 @@ public final class RbdImage implements AutoCloseable {
         try {
             written = (long) WRITE.invokeExact(handle(), offset, length, data);
         } catch (Throwable t) {
-            throw CephNative.unexpected(t);
+            throw ForeignCalls.unexpected(t);
         }
         CephNative.check("rbd_write", written);
     }
@@ -169,7 +170,7 @@ public final class RbdImage implements AutoCloseable {
                 try {
                     rc = (int) SNAP_LIST.invokeExact(handle(), snaps, max);
                 } catch (Throwable t) {
-                    throw CephNative.unexpected(t);
+                    throw ForeignCalls.unexpected(t);
                 }
                 if (rc == -Errno.ERANGE) {
                     capacity = Math.max(max.get(CephNative.C_INT, 0), capacity * 2);

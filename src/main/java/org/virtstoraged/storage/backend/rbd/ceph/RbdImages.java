@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 import org.virtstoraged.os.Errno;
+import org.virtstoraged.os.ForeignCalls;
 
 /** librbd's calls on the images of one RADOS pool (those taking a rados_ioctx_t). */
 public final class RbdImages {
@@ -49,7 +50,7 @@ public final class RbdImages {
                 try {
                     rc = (int) LIST2.invokeExact(ioctx.handle(), images, count);
                 } catch (Throwable t) {
-                    throw CephNative.unexpected(t);
+                    throw ForeignCalls.unexpected(t);
                 }
                 long found = count.get(CephNative.C_LONG, 0);
                 if (rc == -Errno.ERANGE) {

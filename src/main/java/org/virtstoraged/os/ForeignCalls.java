@@ -1,0 +1,89 @@
+package org.virtstoraged.os;
+
+import java.lang.foreign.AddressLayout;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one place the daemon links C functions (libc, librados/librbd, libiscsi, libgfapi) through the FFM API.
+ * A native image can make only the downcalls and upcalls listed in
+ * META-INF/native-image/org.virtstoraged/virtstoraged/reachability-metadata.json, so each shape linked here is
+ * remembered: ForeignCallsMetadataTest links every binding and checks that file names each shape.
+ */
+public final class ForeignCalls {
+    public static final Linker LINKER = Linker.nativeLinker();
+
+    public static final ValueLayout.OfInt C_INT = (ValueLayout.OfInt) LINKER.canonicalLayouts().get("int");
+    /** Also off_t, unsigned long and int64_t: the daemon runs on 64-bit Linux only. */
+    public static final ValueLayout.OfLong C_LONG = (ValueLayout.OfLong) LINKER.canonicalLayouts().get("long");
+    public static final ValueLayout.OfLong C_SIZE_T = (ValueLayout.OfLong) LINKER.canonicalLayouts().get("size_t");
+    public static final AddressLayout C_POINTER = (AddressLayout) LINKER.canonicalLayouts().get("void*");
+
+    /** How a function is called: what the metadata file must name for it. */
+    public record Shape(boolean upcall, FunctionDescriptor function, boolean capturesErrno, int firstVariadicArg) {
+    }
+
+    private static final Set<Shape> LINKED = ConcurrentHashMap.newKeySet();
+
+    private ForeignCalls() {
+    }
+
+    /**
+     * @param capturesErrno the handle's first argument receives errno right after the call, before the JVM can
+     *                      overwrite it
+     * @param firstVariadicArg the index of the first variadic argument; -1 for a function that has none
+     */
+    public static MethodHandle downcall(MemorySegment symbol, FunctionDescriptor function, boolean capturesErrno,
+            int firstVariadicArg) {
+        List<Linker.Option> options = new ArrayList<>();
+        if (capturesErrno) {
+            options.add(Linker.Option.captureCallState("errno"));
+        }
+        if (firstVariadicArg >= 0) {
+            options.add(Linker.Option.firstVariadicArg(firstVariadicArg));
+        }
+        LINKED.add(new Shape(false, function, capturesErrno, firstVariadicArg));
+        return LINKER.downcallHandle(symbol, function, options.toArray(Linker.Option[]::new));
+    }
+
+    /** A C function pointer that calls {@code target}, valid while {@code arena} is. */
+    public static MemorySegment upcall(MethodHandle target, FunctionDescriptor function, Arena arena) {
+        return LINKER.upcallStub(target, upcallShape(function), arena);
+    }
+
+    /**
+     * Names an upcall's descriptor where it is declared, so the metadata check knows it before any stub is made
+     * (some are made only during a call).
+     */
+    public static FunctionDescriptor upcallShape(FunctionDescriptor function) {
+        LINKED.add(new Shape(true, function, false, -1));
+        return function;
+    }
+
+    /** The shapes linked or declared so far in this JVM. */
+    public static Set<Shape> linked() {
+        return Set.copyOf(LINKED);
+    }
+
+    /**
+     * invokeExact declares Throwable; a downcall itself throws nothing, so whatever arrives is a linkage or
+     * programming error and goes on unchecked.
+     */
+    public static RuntimeException unexpected(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+}
