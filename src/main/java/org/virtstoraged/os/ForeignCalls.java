@@ -4,9 +4,12 @@ import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,6 +35,8 @@ public final class ForeignCalls {
     }
 
     private static final Set<Shape> LINKED = ConcurrentHashMap.newKeySet();
+    private static final StructLayout CAPTURED = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURED.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     private ForeignCalls() {
     }
@@ -66,6 +71,16 @@ public final class ForeignCalls {
     public static FunctionDescriptor upcallShape(FunctionDescriptor function) {
         LINKED.add(new Shape(true, function, false, -1));
         return function;
+    }
+
+    /** Room for the errno a handle made with {@code capturesErrno} writes, passed as its first argument. */
+    public static MemorySegment errnoSegment(Arena arena) {
+        return arena.allocate(CAPTURED);
+    }
+
+    /** The errno a call wrote into {@code captured}. */
+    public static int errno(MemorySegment captured) {
+        return (int) ERRNO.get(captured, 0L);
     }
 
     /** The shapes linked or declared so far in this JVM. */

@@ -3,13 +3,9 @@ package org.virtstoraged.os;
 import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,8 +23,6 @@ final class Libc {
     static final ValueLayout.OfLong C_SIZE_T = ForeignCalls.C_SIZE_T;
     static final AddressLayout C_POINTER = ForeignCalls.C_POINTER;
 
-    private static final StructLayout CAPTURED = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURED.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     /**
      * How the JDK itself turns file names into bytes (sun.jnu.encoding), so a path reaches the kernel as
@@ -75,7 +69,7 @@ final class Libc {
      * @return the call's non-negative result
      */
     static int check(Arena arena, String name, Path file, Call call) throws ErrnoException {
-        MemorySegment captured = arena.allocate(CAPTURED);
+        MemorySegment captured = ForeignCalls.errnoSegment(arena);
         int result;
         try {
             result = call.invoke(captured);
@@ -83,7 +77,7 @@ final class Libc {
             throw ForeignCalls.unexpected(t);
         }
         if (result < 0) {
-            throw new ErrnoException(name, file, (int) ERRNO.get(captured, 0L));
+            throw new ErrnoException(name, file, ForeignCalls.errno(captured));
         }
         return result;
     }

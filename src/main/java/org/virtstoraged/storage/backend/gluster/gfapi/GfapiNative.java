@@ -3,14 +3,10 @@ package org.virtstoraged.storage.backend.gluster.gfapi;
 import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import org.virtstoraged.os.ForeignCalls;
 
@@ -28,8 +24,6 @@ final class GfapiNative {
     static final ValueLayout.OfLong C_SIZE_T = ForeignCalls.C_SIZE_T;
     static final AddressLayout C_POINTER = ForeignCalls.C_POINTER;
 
-    private static final StructLayout CAPTURED = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURED.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     private GfapiNative() {
     }
@@ -60,15 +54,6 @@ final class GfapiNative {
         MemorySegment symbol = require().find(name)
                 .orElseThrow(() -> new UnsupportedOperationException(LIBRARY + " has no " + name + "()"));
         return ForeignCalls.downcall(symbol, function, true, -1);
-    }
-
-    /** Room for the errno a call captures. */
-    static MemorySegment errnoSegment(Arena arena) {
-        return arena.allocate(CAPTURED);
-    }
-
-    static int errno(MemorySegment captured) {
-        return (int) ERRNO.get(captured, 0L);
     }
 
     static MemorySegment cString(Arena arena, String value) {

@@ -145,7 +145,7 @@ public final class Glfs implements AutoCloseable {
 
     /** Makes the call; a NULL result becomes a {@link GfapiException} with the errno it left. */
     static MemorySegment pointerCall(Arena arena, String name, PointerCall call) {
-        MemorySegment err = GfapiNative.errnoSegment(arena);
+        MemorySegment err = ForeignCalls.errnoSegment(arena);
         MemorySegment result;
         try {
             result = call.invoke(err);
@@ -153,7 +153,7 @@ public final class Glfs implements AutoCloseable {
             throw ForeignCalls.unexpected(t);
         }
         if (result.equals(MemorySegment.NULL)) {
-            throw new GfapiException(name, GfapiNative.errno(err));
+            throw new GfapiException(name, ForeignCalls.errno(err));
         }
         return result;
     }
@@ -172,7 +172,7 @@ public final class Glfs implements AutoCloseable {
 
     /** Makes the call; a negative result becomes a {@link GfapiException} with the errno it left. */
     static int call(Arena arena, String name, Call call) {
-        MemorySegment err = GfapiNative.errnoSegment(arena);
+        MemorySegment err = ForeignCalls.errnoSegment(arena);
         int result;
         try {
             result = call.invoke(err);
@@ -180,7 +180,7 @@ public final class Glfs implements AutoCloseable {
             throw ForeignCalls.unexpected(t);
         }
         if (result < 0) {
-            throw new GfapiException(name, GfapiNative.errno(err));
+            throw new GfapiException(name, ForeignCalls.errno(err));
         }
         return result;
     }

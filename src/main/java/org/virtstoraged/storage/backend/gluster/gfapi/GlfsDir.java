@@ -32,7 +32,7 @@ public final class GlfsDir implements AutoCloseable {
     /** The next entry, or null at the end. glfs_readdirplus_r returns the errno itself, 0 on success. */
     public Entry next() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment err = GfapiNative.errnoSegment(arena);
+            MemorySegment err = ForeignCalls.errnoSegment(arena);
             MemorySegment st = arena.allocate(GlfsStat.SIZE, 8);
             MemorySegment ent = arena.allocate(DIRENT_SIZE, 8);
             MemorySegment res = arena.allocate(GfapiNative.C_POINTER);

@@ -26,7 +26,7 @@ public final class GlfsFile implements AutoCloseable {
     public int readFully(byte[] into) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(into.length);
-            MemorySegment err = GfapiNative.errnoSegment(arena);
+            MemorySegment err = ForeignCalls.errnoSegment(arena);
             long done = 0;
             while (done < into.length) {
                 long r;
@@ -36,7 +36,7 @@ public final class GlfsFile implements AutoCloseable {
                     throw ForeignCalls.unexpected(t);
                 }
                 if (r < 0) {
-                    int errno = GfapiNative.errno(err);
+                    int errno = ForeignCalls.errno(err);
                     if (errno == Errno.EINTR) {
                         continue;
                     }
