@@ -11,11 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * The one place that links to the C library (glibc) through the FFM API. The layouts are the linker's
- * canonical C types, the names GraalVM's reachability-metadata.json uses for the downcalls (see
+ * The one place that links to the C library (glibc), through {@link ForeignCalls}. The layouts are the
+ * linker's canonical C types, the names GraalVM's reachability-metadata.json uses for the downcalls (see
  * META-INF/native-image/org.virtstoraged/virtstoraged/reachability-metadata.json: a new signature here
- * needs an entry there, which ForeignCallsMetadataTest checks). This class, and each caller's handles, are initialised on the first system call,
- * never at start-up; every handle is immutable, so all of them are safe from any thread.
+ * needs an entry there, which ForeignCallsMetadataTest checks). This class, and each caller's handles, are
+ * initialised on the first system call, never at start-up; every handle is immutable, so all of them are
+ * safe from any thread.
  */
 final class Libc {
     static final ValueLayout.OfInt C_INT = ForeignCalls.C_INT;

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * then checks that the metadata file names each shape linked, and names no shape nothing links.
  */
 class ForeignCallsMetadataTest {
-    private static final String METADATA = "META-INF/native-image/org.virtstoraged/virtstoraged/reachability-metadata.json";
+    private static final String METADATA =
+            "META-INF/native-image/org.virtstoraged/virtstoraged/reachability-metadata.json";
     private static final byte[] USES = "org/virtstoraged/os/ForeignCalls".getBytes(StandardCharsets.UTF_8);
 
     @Test
