@@ -1,5 +1,7 @@
 package org.virtstoraged.storage.backend;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.virtstoraged.storage.model.PoolDefinition;
@@ -45,10 +47,11 @@ public interface StorageBackend {
     }
 
     /**
-     * Where a start or stop puts the definition its pool is to keep from then on, even when the call then fails.
-     * libvirt's backends change the pool's live definition in place: the iscsi backend fills in the default port
-     * 3260 as it makes the portal; the scsi backend marks a vHBA it is about to make as managed, and saves that
-     * in a persistent pool's config first, so that stopping the pool removes the vHBA even after a restart.
+     * Where a start or stop puts the definition its pool is to keep from then on, even when the call then fails,
+     * and what it asks the driver to do for the pool later. libvirt's backends change the pool's live definition
+     * in place: the iscsi backend fills in the default port 3260 as it makes the portal; the scsi backend marks a
+     * vHBA it is about to make as managed, and saves that in a persistent pool's config first, so that stopping
+     * the pool removes the vHBA even after a restart.
      */
     interface KeptDefinition {
         /** The pool's definition from now on, as its XML shows it (until the daemon restarts). */
@@ -56,6 +59,14 @@ public interface StorageBackend {
 
         /** As {@link #live}, and saved at once as a persistent pool's config; a failure to save ends the call. */
         void saved(PoolDefinition changed);
+
+        /**
+         * Reads the pool's volumes again later, off the request path: after each delay in turn, while the pool
+         * is active, until a refresh finds a volume or fails. libvirt's scsi backend has this done after it made
+         * a vHBA, whose logical units come up after the start (virStoragePoolFCRefreshThread).
+         */
+        default void refreshLater(List<Duration> delays) {
+        }
     }
 
     /** Starts the pool; a backend that changes its pool's definition as it goes has the form below instead. */

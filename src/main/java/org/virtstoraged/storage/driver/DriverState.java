@@ -1,9 +1,12 @@
 package org.virtstoraged.storage.driver;
 
-import java.util.UUID;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
@@ -30,6 +33,8 @@ import org.virtstoraged.storage.xml.PoolXml;
  * the pool marked as having a job.
  */
 final class DriverState {
+    private static final Logger LOG = Logger.getLogger(DriverState.class);
+
     final PoolRegistry pools = new PoolRegistry();
     final BackendRegistry backends;
     final PoolConfigStore configs;
@@ -207,7 +212,52 @@ final class DriverState {
                     configs.save(changed.name(), UUID.fromString(changed.uuid()), PoolXml.format(changed));
                 }
             }
+
+            @Override
+            public void refreshLater(List<Duration> delays) {
+                String uuid = pool.definition().uuid();
+                Thread.ofVirtual().name("pool-refresh-later").start(() -> refreshAfterStart(uuid, delays));
+            }
         };
+    }
+
+    /**
+     * virStoragePoolFCRefreshThread: after each delay, the pool of this uuid, while it is active, is read again
+     * (a try is skipped while a volume job runs in it); done once a refresh finds a volume, or fails, its error
+     * logged as no caller waits for it. No event, as libvirt sends none.
+     */
+    private void refreshAfterStart(String uuid, List<Duration> delays) {
+        for (Duration delay : delays) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Optional<PoolObject> found = pools.byUuid(uuid);
+            if (found.isEmpty()) {
+                return;
+            }
+            PoolObject pool = found.get();
+            pool.lock();
+            try {
+                Optional<StorageBackend> backend = backends.find(pool.definition().type());
+                if (pool.isRemoved() || !pool.isActive() || backend.isEmpty()) {
+                    return;
+                }
+                if (pool.asyncJobs() > 0) {
+                    continue;
+                }
+                reread(backend.get(), pool);
+                if (!pool.volumes().isEmpty()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("Failed to refresh storage pool '%s' after its start: %s", pool.name(), e.getMessage());
+                return;
+            } finally {
+                release(pool);
+            }
+        }
     }
 
     /** The pool's volumes read again from the backend; none are left if that fails. */

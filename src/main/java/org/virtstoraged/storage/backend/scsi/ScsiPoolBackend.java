@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -30,23 +31,25 @@ import org.virtstoraged.storage.model.VolumeDefinition;
  * WWNN/WWPN, which starting the pool makes on a Fibre Channel HBA when it is not there. Each refresh asks
  * the host to rescan its bus ("- - -" to its scan file), then reads the LUs from sysfs ({@link ScsiLuns}).
  * Volumes are neither created nor deleted; they can be wiped, uploaded and downloaded as local block devices.
- *
- * <p>Not done as libvirt does: after making a vHBA libvirt rescans twice more from a thread, 5 s apart, to
- * find the LUs that appear late; here the next refresh finds them.
+ * After making a vHBA, whose LUs come up late, the pool is refreshed twice more, 5 s apart, until one finds
+ * any (libvirt's virStoragePoolFCRefreshThread; {@link KeptDefinition#refreshLater}).
  */
 public final class ScsiPoolBackend extends LocalBlockPoolBackend {
     /** What libvirt writes to the scan file: "- - -" with the terminating NUL (sizeof of the literal). */
     private static final byte[] SCAN = "- - -\0".getBytes(StandardCharsets.US_ASCII);
     private static final long PAUSE_MILLIS = 100;
+    /** virStoragePoolFCRefreshThread: two tries, each after 5 s. */
+    private static final List<Duration> AFTER_VPORT = List.of(Duration.ofSeconds(5), Duration.ofSeconds(5));
 
     private final HostPaths paths;
     private final ScsiHostLookup hosts;
     private final Vports vports;
     private final ScsiLuns luns;
     private final Runnable waitForDevices;
+    private final List<Duration> afterVport;
 
     public ScsiPoolBackend(CommandRunner runner) {
-        this(runner, HostPaths.REAL, ScsiKeys.SCSI_ID, ExecutableLocator.find("udevadm"), PAUSE_MILLIS);
+        this(runner, HostPaths.REAL, ScsiKeys.SCSI_ID, ExecutableLocator.find("udevadm"), PAUSE_MILLIS, AFTER_VPORT);
     }
 
     /**
@@ -54,14 +57,17 @@ public final class ScsiPoolBackend extends LocalBlockPoolBackend {
      * @param scsiId  udev's scsi_id, which gives the volumes' keys
      * @param udevadm the udevadm to "settle" with before LUs are read; empty: none
      * @param pauseMillis the pause between looks for a stable path
+     * @param afterVport  when the pool is refreshed again after its start made a vHBA
      */
-    ScsiPoolBackend(CommandRunner runner, HostPaths paths, String scsiId, Optional<String> udevadm, long pauseMillis) {
+    ScsiPoolBackend(CommandRunner runner, HostPaths paths, String scsiId, Optional<String> udevadm, long pauseMillis,
+            List<Duration> afterVport) {
         super(runner, EnumSet.of(Operation.CHECK_POOL, Operation.START_POOL, Operation.STOP_POOL));
         this.paths = paths;
         this.hosts = new ScsiHostLookup.Sysfs(paths.scsiHosts(), paths.fcHosts());
         this.waitForDevices = () -> udevadm.ifPresent(tool -> runner.run(List.of(tool, "settle")));
         this.vports = new Vports(new VhbaSysfs(paths), new NodeDeviceParents(paths), waitForDevices);
         this.luns = new ScsiLuns(paths, new StablePaths(paths, pauseMillis), new ScsiKeys(runner, scsiId));
+        this.afterVport = afterVport;
     }
 
     @Override
@@ -124,7 +130,9 @@ public final class ScsiPoolBackend extends LocalBlockPoolBackend {
                         Boolean.TRUE, fc.wwnn(), fc.wwpn());
                 kept.saved(pool.withSource(pool.source().toBuilder().adapter(made).build()));
             }
-            vports.create(made);
+            if (vports.create(made)) {
+                kept.refreshLater(afterVport);
+            }
         }
     }
 

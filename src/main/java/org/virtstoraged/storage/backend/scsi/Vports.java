@@ -29,8 +29,12 @@ final class Vports {
         return vhba.hostByWwn(fc.wwnn(), fc.wwpn()).isPresent();
     }
 
-    /** createVport: an existing vHBA must be a vHBA of the given parent; otherwise one is made. */
-    void create(PoolAdapter.FcHost fc) {
+    /**
+     * createVport: an existing vHBA must be a vHBA of the given parent; otherwise one is made.
+     *
+     * @return whether a vHBA was made (its LUs come up later)
+     */
+    boolean create(PoolAdapter.FcHost fc) {
         Optional<String> existing = vhba.hostByWwn(fc.wwnn(), fc.wwpn());
         if (existing.isPresent()) {
             String name = existing.get();
@@ -38,9 +42,10 @@ final class Vports {
             if (fc.parent() != null) {
                 requireParent(name, fc.parent());
             }
-            return;
+            return false;
         }
         createOnParent(fc);
+        return true;
     }
 
     /** checkName: the WWNs must be a vHBA's, not a physical HBA's. */

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +19,7 @@ import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.storage.backend.KeptDefinitions;
 import org.virtstoraged.storage.backend.RefreshedPool;
+import org.virtstoraged.storage.command.CommandRunner;
 import org.virtstoraged.storage.command.ProcessCommandRunner;
 import org.virtstoraged.storage.model.PoolAdapter;
 import org.virtstoraged.storage.model.PoolDefinition;
@@ -28,6 +31,7 @@ import org.virtstoraged.storage.xml.PoolXml;
 class ScsiPoolBackendTest {
     private static final String WWNN = "20000000c9831b4b";
     private static final String WWPN = "10000000c9831b4b";
+    private static final List<Duration> LATER = List.of(Duration.ofSeconds(5), Duration.ofSeconds(5));
 
     @TempDir
     Path root;
@@ -39,7 +43,7 @@ class ScsiPoolBackendTest {
         tree = new ScsiSysfsFixture(root);
         Path bin = Files.createDirectories(root.resolve("bin"));
         backend = new ScsiPoolBackend(new ProcessCommandRunner(), tree.paths(), tree.scsiId(bin).toString(),
-                Optional.empty(), 1);
+                Optional.empty(), 1, LATER);
     }
 
     private static PoolDefinition pool(String adapter, String target) {
@@ -161,6 +165,29 @@ class ScsiPoolBackendTest {
         assertEquals(WWPN + ":" + WWNN, Files.readString(host5.resolve("vport_delete")));
     }
 
+    /**
+     * The kernel makes the vHBA (host7) as udev settles after the vport_create: the start succeeds with no LUs
+     * yet, and asks for libvirt's two later refreshes, 5 s apart.
+     */
+    @Test
+    void aVhbaMadeAtStartIsRefreshedLater() throws Exception {
+        Path host5 = tree.fcHost(5, "2001001b32a9da4e", "2101001b32a9da4e", "Online", true);
+        Path bin = root.resolve("bin");
+        ScsiPoolBackend scsi = new ScsiPoolBackend(tree.settleMakesVhba(host5, 7, WWNN, WWPN), tree.paths(),
+                tree.scsiId(bin).toString(), Optional.of("udevadm"), 1, LATER);
+        PoolDefinition def = pool(fc(" parent='scsi_host5'"), "/dev/disk/by-path");
+        KeptDefinitions kept = new KeptDefinitions();
+        scsi.startPool(def, kept);
+        assertEquals(List.of(LATER), kept.refreshesLater());
+        assertEquals(List.of(), names(scsi.refreshPool(def)), "no LU on the new vHBA yet");
+
+        KeptDefinitions again = new KeptDefinitions();
+        VirException e = assertThrows(VirException.class, () -> scsi.startPool(def, again));
+        assertEquals("unsupported configuration: the wwnn/wwpn for 'host7' are assigned to an HBA", e.getMessage(),
+                "libvirt 9.0's check of a vHBA found by its names (see existingWwnsAreRefusedAsLibvirt90Does)");
+        assertEquals(List.of(), again.refreshesLater(), "a vHBA already there is not made: no later refresh");
+    }
+
     @Test
     void parentNamedButNotAnFcHost() {
         VirException e = assertThrows(VirException.class, () -> backend.startPool(pool(fc(" parent='scsi_host5'"),
@@ -203,7 +230,7 @@ class ScsiPoolBackendTest {
     @Test
     void withoutScsiIdTheKeyIsThePath() throws Exception {
         ScsiPoolBackend noTool = new ScsiPoolBackend(new ProcessCommandRunner(), tree.paths(),
-                root.resolve("missing/scsi_id").toString(), Optional.empty(), 1);
+                root.resolve("missing/scsi_id").toString(), Optional.empty(), 1, LATER);
         RefreshedPool p = noTool.refreshPool(pool("<adapter name='host1'/>", "/dev"));
         assertEquals(List.of("/dev/sdb"), p.volumes().stream().map(VolumeDefinition::key).toList());
     }

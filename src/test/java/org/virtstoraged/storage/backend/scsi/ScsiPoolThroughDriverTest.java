@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +31,7 @@ class ScsiPoolThroughDriverTest {
         tree = new ScsiSysfsFixture(root.resolve("host"));
         Path bin = Files.createDirectories(root.resolve("bin"));
         ScsiPoolBackend scsi = new ScsiPoolBackend(new ProcessCommandRunner(), tree.paths(),
-                tree.scsiId(bin).toString(), Optional.empty(), 1);
+                tree.scsiId(bin).toString(), Optional.empty(), 1, List.of());
         driver = StorageDriver.open(root.resolve("etc"), root.resolve("etc/autostart"), root.resolve("run"),
                 List.of(scsi));
     }
@@ -45,6 +46,37 @@ class ScsiPoolThroughDriverTest {
         PoolInfo info = driver.pools().info(ref);
         assertEquals(PoolInfo.RUNNING, info.state());
         assertEquals(ScsiSysfsFixture.SDA + ScsiSysfsFixture.SR0 + ScsiSysfsFixture.SDC, info.capacity());
+    }
+
+    /**
+     * libvirt's virStoragePoolFCRefreshThread: the start makes the vHBA, whose LU comes up only after the start
+     * has listed none; the later refresh (here 0.2 s after the start, in libvirt 5 s) lists it without any call.
+     */
+    @Test
+    void aLuComingUpOnANewVhbaIsListedByTheRefreshAfterTheStart() throws Exception {
+        String wwnn = "20000000c9831b4b";
+        String wwpn = "10000000c9831b4b";
+        Path hba = tree.fcHost(5, "2001001b32a9da4e", "2101001b32a9da4e", "Online", true);
+        ScsiPoolBackend scsi = new ScsiPoolBackend(tree.settleMakesVhba(hba, 7, wwnn, wwpn), tree.paths(),
+                tree.scsiId(root.resolve("bin")).toString(), Optional.of("udevadm"), 1,
+                List.of(Duration.ofMillis(200), Duration.ofMillis(200)));
+        StorageDriver fc = StorageDriver.open(root.resolve("etc2"), root.resolve("etc2/autostart"),
+                root.resolve("run2"), List.of(scsi));
+        PoolRef ref = fc.pools().define("<pool type='scsi'><name>fc</name><source><adapter type='fc_host' "
+                + "parent='scsi_host5' wwnn='" + wwnn + "' wwpn='" + wwpn + "'/></source><target><path>"
+                + "/dev/disk/by-path</path></target></pool>", 0);
+        fc.pools().start(ref, 0);
+        assertEquals(List.of(), fc.volumes().listAllVolumes(ref, 0), "the new vHBA has no LU yet");
+        tree.disk(tree.sys.resolve("devices/pci0000:00/0000:00:1f.4/host5/vport-5:0-0/host7"), "7:0:0:0", "sde",
+                ScsiSysfsFixture.SDB, "pci-0000:00:1f.4-fc-0x5000000000000001-lun-0");
+        long deadline = System.nanoTime() + 10_000_000_000L;   // the refresh is due after 0.2 s; 10 s is plenty
+        List<String> names = List.of();
+        while (names.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            names = fc.volumes().listAllVolumes(ref, 0).stream().map(VolRef::name).toList();
+        }
+        assertEquals(List.of("unit:0:0:0"), names, "listed by the refresh after the start, with no call for it");
+        assertEquals(ScsiSysfsFixture.SDB, fc.pools().info(ref).capacity());
     }
 
     @Test

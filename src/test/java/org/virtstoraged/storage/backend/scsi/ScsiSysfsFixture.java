@@ -2,9 +2,14 @@ package org.virtstoraged.storage.backend.scsi;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.virtstoraged.storage.command.CommandResult;
+import org.virtstoraged.storage.command.CommandRunner;
+import org.virtstoraged.storage.command.ProcessCommandRunner;
 
 /**
  * A sysfs and /dev tree made in a temporary directory, shaped as the kernel lays them out and as libvirt's
@@ -108,6 +113,44 @@ final class ScsiSysfsFixture {
             Files.writeString(dir.resolve("vport_delete"), "");
         }
         return dir;
+    }
+
+    /**
+     * What the kernel makes when a vport_create is written: vHBA hostN with these names (an fc_host entry, a
+     * scsi_host entry with its scan file), its device under the parent's PCI port, no LUs yet.
+     */
+    Path vhba(int host, String nodeName, String portName) throws IOException {
+        fcHost(host, nodeName, portName, "Online", false);
+        return scsiHost("0000:00:1f.4/host5/vport-5:0-0", host, "9");
+    }
+
+    /**
+     * A command runner that runs every command for real but "udevadm settle", where it plays the kernel: once
+     * the HBA's vport_create has been written, vHBA hostN with these names is there ({@link #vhba}).
+     */
+    CommandRunner settleMakesVhba(Path hba, int host, String nodeName, String portName) {
+        CommandRunner real = new ProcessCommandRunner();
+        return argv -> {
+            if (!argv.equals(List.of("udevadm", "settle"))) {
+                return real.run(argv);
+            }
+            try {
+                if (!Files.readString(hba.resolve("vport_create")).isEmpty()
+                        && !Files.exists(sys.resolve("class/fc_host/host" + host))) {
+                    vhba(host, nodeName, portName);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new CommandResult(0, "", "");
+        };
+    }
+
+    /** A disk LU that comes up on a host: its sysfs entry, its /dev node of that size and its by-path link. */
+    void disk(Path hostDevice, String address, String block, long size, String byPathLink) throws IOException {
+        lun(hostDevice, address, "0", block, false);
+        node(block, size);
+        byPath(byPathLink, block);
     }
 
     /**
