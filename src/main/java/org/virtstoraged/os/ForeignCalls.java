@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
 
 /**
  * The one place the daemon links C functions (libc, librados/librbd, libiscsi, libgfapi) through the FFM API.
@@ -81,6 +83,34 @@ public final class ForeignCalls {
     /** The errno a call wrote into {@code captured}. */
     public static int errno(MemorySegment captured) {
         return (int) ERRNO.get(captured, 0L);
+    }
+
+    /** One call through a handle made with {@code capturesErrno}, given the segment errno is captured into. */
+    @FunctionalInterface
+    public interface ErrnoCall<R> {
+        R invoke(MemorySegment errno) throws Throwable;
+    }
+
+    /**
+     * Makes the call and turns the C convention (a failure value, the reason in errno) into an exception.
+     *
+     * @param failed whether the result is the function's failure value (-1, a negative number, NULL)
+     * @param error  the exception for the errno the failed call left
+     * @return the result of a call that did not fail
+     */
+    public static <R, X extends Exception> R callWithErrno(Arena arena, ErrnoCall<R> call, Predicate<R> failed,
+            IntFunction<X> error) throws X {
+        MemorySegment captured = errnoSegment(arena);
+        R result;
+        try {
+            result = call.invoke(captured);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (failed.test(result)) {
+            throw error.apply(errno(captured));
+        }
+        return result;
     }
 
     /** The shapes linked or declared so far in this JVM. */

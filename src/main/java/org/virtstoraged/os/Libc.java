@@ -70,17 +70,8 @@ final class Libc {
      * @return the call's non-negative result
      */
     static int check(Arena arena, String name, Path file, Call call) throws ErrnoException {
-        MemorySegment captured = ForeignCalls.errnoSegment(arena);
-        int result;
-        try {
-            result = call.invoke(captured);
-        } catch (Throwable t) {
-            throw ForeignCalls.unexpected(t);
-        }
-        if (result < 0) {
-            throw new ErrnoException(name, file, ForeignCalls.errno(captured));
-        }
-        return result;
+        return ForeignCalls.callWithErrno(arena, call::invoke, result -> result < 0,
+                errno -> new ErrnoException(name, file, errno));
     }
 
     /** The path as a NUL-terminated C string. */

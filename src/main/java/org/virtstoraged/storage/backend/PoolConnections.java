@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
+import org.virtstoraged.os.Errno;
 import org.virtstoraged.storage.model.PoolDefinition;
 
 /**
@@ -30,6 +32,20 @@ public class PoolConnections<C extends AutoCloseable> implements AutoCloseable {
         this.opener = opener;
         this.settings = settings;
         this.lost = lost;
+    }
+
+    /**
+     * The usual test for {@code lost}: the first {@code type} in the cause chain ended with a timeout or a closed
+     * session (ETIMEDOUT, ENOTCONN, ESHUTDOWN: the server went away or stopped answering).
+     */
+    public static <E extends Throwable> boolean endedBySessionLoss(Throwable e, Class<E> type, ToIntFunction<E> errno) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                int n = errno.applyAsInt(type.cast(t));
+                return n == Errno.ETIMEDOUT || n == Errno.ENOTCONN || n == Errno.ESHUTDOWN;
+            }
+        }
+        return false;
     }
 
     private static final class Entry<C extends AutoCloseable> {

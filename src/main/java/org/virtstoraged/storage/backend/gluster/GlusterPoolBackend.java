@@ -195,13 +195,7 @@ public final class GlusterPoolBackend implements StorageBackend, AutoCloseable {
 
     /** Errors after which the connection is not worth keeping: a call that timed out, a lost server. */
     static boolean isConnectionLost(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof GfapiException g) {
-                int errno = g.errno();
-                return errno == Errno.ETIMEDOUT || errno == Errno.ENOTCONN || errno == Errno.ESHUTDOWN;
-            }
-        }
-        return false;
+        return PoolConnections.endedBySessionLoss(e, GfapiException.class, GfapiException::errno);
     }
 
     /** Closes every pool's connection and gives the glfs_fini calls a few seconds (daemon shutdown). */

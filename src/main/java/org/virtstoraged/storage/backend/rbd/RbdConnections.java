@@ -2,7 +2,6 @@ package org.virtstoraged.storage.backend.rbd;
 
 import java.util.List;
 import java.util.function.Function;
-import org.virtstoraged.os.Errno;
 import org.virtstoraged.storage.backend.PoolConnections;
 import org.virtstoraged.storage.backend.rbd.ceph.CephException;
 import org.virtstoraged.storage.model.PoolDefinition;
@@ -21,12 +20,6 @@ final class RbdConnections<C extends AutoCloseable> extends PoolConnections<C> {
 
     /** Errors after which the cached connection is not worth keeping: timeouts and a closed session. */
     static boolean isConnectionLost(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CephException c) {
-                int errno = c.errno();
-                return errno == Errno.ETIMEDOUT || errno == Errno.ENOTCONN || errno == Errno.ESHUTDOWN;
-            }
-        }
-        return false;
+        return endedBySessionLoss(e, CephException.class, CephException::errno);
     }
 }

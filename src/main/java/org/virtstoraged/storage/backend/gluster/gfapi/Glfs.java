@@ -68,7 +68,8 @@ public final class Glfs implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment t = GfapiNative.cString(arena, transport);
             MemorySegment h = GfapiNative.cString(arena, host);
-            call(arena, "glfs_set_volfile_server", err -> (int) SET_VOLFILE_SERVER.invokeExact(err, handle(), t, h, port));
+            call(arena, "glfs_set_volfile_server",
+                    err -> (int) SET_VOLFILE_SERVER.invokeExact(err, handle(), t, h, port));
         }
     }
 
@@ -145,17 +146,8 @@ public final class Glfs implements AutoCloseable {
 
     /** Makes the call; a NULL result becomes a {@link GfapiException} with the errno it left. */
     static MemorySegment pointerCall(Arena arena, String name, PointerCall call) {
-        MemorySegment err = ForeignCalls.errnoSegment(arena);
-        MemorySegment result;
-        try {
-            result = call.invoke(err);
-        } catch (Throwable t) {
-            throw ForeignCalls.unexpected(t);
-        }
-        if (result.equals(MemorySegment.NULL)) {
-            throw new GfapiException(name, ForeignCalls.errno(err));
-        }
-        return result;
+        return ForeignCalls.callWithErrno(arena, call::invoke, result -> result.equals(MemorySegment.NULL),
+                errno -> new GfapiException(name, errno));
     }
 
     /**
@@ -172,17 +164,8 @@ public final class Glfs implements AutoCloseable {
 
     /** Makes the call; a negative result becomes a {@link GfapiException} with the errno it left. */
     static int call(Arena arena, String name, Call call) {
-        MemorySegment err = ForeignCalls.errnoSegment(arena);
-        int result;
-        try {
-            result = call.invoke(err);
-        } catch (Throwable t) {
-            throw ForeignCalls.unexpected(t);
-        }
-        if (result < 0) {
-            throw new GfapiException(name, ForeignCalls.errno(err));
-        }
-        return result;
+        return ForeignCalls.callWithErrno(arena, call::invoke, result -> result < 0,
+                errno -> new GfapiException(name, errno));
     }
 
     private synchronized MemorySegment handle() {
