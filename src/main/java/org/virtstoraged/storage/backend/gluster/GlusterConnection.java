@@ -7,9 +7,9 @@ import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
 import org.virtstoraged.os.Errno;
+import org.virtstoraged.os.ForeignLibrary;
 import org.virtstoraged.storage.backend.gluster.gfapi.GfapiException;
 import org.virtstoraged.storage.backend.gluster.gfapi.GfapiLibrary;
-import org.virtstoraged.storage.backend.gluster.gfapi.GfapiLibraryMissing;
 import org.virtstoraged.storage.backend.gluster.gfapi.Glfs;
 import org.virtstoraged.storage.model.PoolDefinition;
 
@@ -36,7 +36,7 @@ final class GlusterConnection implements AutoCloseable {
         GlusterLocation location = GlusterLocation.of(pool);
         try {
             GfapiLibrary.require();
-        } catch (GfapiLibraryMissing e) {
+        } catch (ForeignLibrary.Missing e) {
             throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.STORAGE, "%s", e.getMessage());
         }
         Glfs fs;

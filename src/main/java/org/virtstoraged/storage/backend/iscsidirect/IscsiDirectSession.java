@@ -12,11 +12,11 @@ import org.jboss.logging.Logger;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
+import org.virtstoraged.os.ForeignLibrary;
 import org.virtstoraged.storage.backend.iscsi.IscsiSecrets;
 import org.virtstoraged.storage.backend.iscsidirect.libiscsi.IscsiContext;
 import org.virtstoraged.storage.backend.iscsidirect.libiscsi.IscsiException;
 import org.virtstoraged.storage.backend.iscsidirect.libiscsi.IscsiLibrary;
-import org.virtstoraged.storage.backend.iscsidirect.libiscsi.IscsiLibraryMissing;
 import org.virtstoraged.storage.backend.iscsidirect.libiscsi.ScsiTask;
 import org.virtstoraged.storage.model.PoolAuth;
 import org.virtstoraged.storage.model.PoolSource;
@@ -82,7 +82,7 @@ final class IscsiDirectSession implements AutoCloseable {
     static IscsiContext createContext(String initiator, Duration timeout) {
         try {
             IscsiLibrary.require();
-        } catch (IscsiLibraryMissing e) {
+        } catch (ForeignLibrary.Missing e) {
             throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.STORAGE, "%s", e.getMessage());
         }
         try {

@@ -6,9 +6,9 @@ import org.jboss.logging.Logger;
 import org.virtstoraged.error.ErrorCode;
 import org.virtstoraged.error.ErrorDomain;
 import org.virtstoraged.error.VirException;
+import org.virtstoraged.os.ForeignLibrary;
 import org.virtstoraged.storage.backend.rbd.ceph.CephException;
 import org.virtstoraged.storage.backend.rbd.ceph.CephLibraries;
-import org.virtstoraged.storage.backend.rbd.ceph.CephLibraryMissing;
 import org.virtstoraged.storage.backend.rbd.ceph.RadosCluster;
 import org.virtstoraged.storage.backend.rbd.ceph.RadosIoctx;
 import org.virtstoraged.storage.backend.rbd.ceph.RbdImages;
@@ -94,7 +94,7 @@ final class RbdConnection implements AutoCloseable {
         try {
             // before RadosCluster is initialised: its handles need the libraries
             CephLibraries.require();
-        } catch (CephLibraryMissing e) {
+        } catch (ForeignLibrary.Missing e) {
             throw VirException.of(ErrorCode.INTERNAL_ERROR, ErrorDomain.STORAGE, "%s", e.getMessage());
         }
         try {

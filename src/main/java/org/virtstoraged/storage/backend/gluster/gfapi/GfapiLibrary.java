@@ -8,7 +8,9 @@ public final class GfapiLibrary {
     private GfapiLibrary() {
     }
 
-    /** @throws GfapiLibraryMissing naming the Debian package (libgfapi0) when the library is missing */
+    /**
+     * @throws org.virtstoraged.os.ForeignLibrary.Missing naming the Debian package (libgfapi0)
+     */
     public static void require() {
         GfapiNative.require();
     }

@@ -53,7 +53,7 @@ public final class Glfs implements AutoCloseable {
     /**
      * glfs_new: a handle on the named volume, nothing contacted yet.
      *
-     * @throws GfapiLibraryMissing when libgfapi cannot be loaded
+     * @throws org.virtstoraged.os.ForeignLibrary.Missing when libgfapi cannot be loaded
      * @throws GfapiException when gfapi refuses (the errno it left)
      */
     public static Glfs create(String volume) {

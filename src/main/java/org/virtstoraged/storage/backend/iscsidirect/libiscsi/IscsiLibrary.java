@@ -8,7 +8,9 @@ public final class IscsiLibrary {
     private IscsiLibrary() {
     }
 
-    /** @throws IscsiLibraryMissing naming the Debian package (libiscsi7) */
+    /**
+     * @throws org.virtstoraged.os.ForeignLibrary.Missing naming the Debian package (libiscsi7)
+     */
     public static void require() {
         IscsiNative.require();
     }

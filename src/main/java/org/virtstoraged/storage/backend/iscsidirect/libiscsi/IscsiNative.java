@@ -7,19 +7,17 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import org.virtstoraged.os.ForeignCalls;
+import org.virtstoraged.os.ForeignLibrary;
 
 /**
  * The links to libiscsi (libiscsi.so.7 from Debian's libiscsi7) and to libc's poll(2) through the FFM API.
- * The library is opened on first use and stays loaded; a missing one is kept as its error and reported on
- * every attempt, never thrown from a static initialiser.
+ * The library is opened on first use and stays loaded ({@link ForeignLibrary}).
  */
 final class IscsiNative {
-    static final String LIBRARY = "libiscsi.so.7";
-    static final String PACKAGE = "libiscsi7";
+    static final ForeignLibrary LIBRARY = new ForeignLibrary("libiscsi.so.7", "libiscsi7");
     /** iscsi_command_cb: void (*)(struct iscsi_context *, int status, void *command_data, void *private_data). */
     static final FunctionDescriptor COMMAND_CB = ForeignCalls.upcallShape(FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT,
             ADDRESS, ADDRESS));
@@ -27,34 +25,13 @@ final class IscsiNative {
     private IscsiNative() {
     }
 
-    private static final class Loaded {
-        static final Object LOOKUP = load(LIBRARY, PACKAGE);
-    }
-
-    /** The library's lookup, or the {@link IscsiLibraryMissing} saying which package provides it. */
-    static Object load(String library, String debianPackage) {
-        try {
-            return SymbolLookup.libraryLookup(library, Arena.global());
-        } catch (IllegalArgumentException e) {
-            return new IscsiLibraryMissing(library, debianPackage);
-        }
-    }
-
+    /** @throws ForeignLibrary.Missing naming the Debian package (libiscsi7) */
     static void require() {
-        lookup();
-    }
-
-    private static SymbolLookup lookup() {
-        if (Loaded.LOOKUP instanceof IscsiLibraryMissing missing) {
-            throw new IscsiLibraryMissing(missing.getMessage());
-        }
-        return (SymbolLookup) Loaded.LOOKUP;
+        LIBRARY.lookup();
     }
 
     private static MethodHandle iscsi(String name, FunctionDescriptor function) {
-        MemorySegment symbol = lookup().find(name)
-                .orElseThrow(() -> new UnsupportedOperationException(LIBRARY + " has no " + name + "()"));
-        return ForeignCalls.downcall(symbol, function, false, -1);
+        return ForeignCalls.downcall(LIBRARY.find(name), function, false, -1);
     }
 
     /** The handles, made when first touched (after {@link #require}). */

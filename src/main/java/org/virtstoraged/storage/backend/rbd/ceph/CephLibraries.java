@@ -8,7 +8,9 @@ public final class CephLibraries {
     private CephLibraries() {
     }
 
-    /** @throws CephLibraryMissing naming the Debian package of the first library missing */
+    /**
+     * @throws org.virtstoraged.os.ForeignLibrary.Missing naming the Debian package of the first library missing
+     */
     public static void require() {
         CephNative.require();
     }

@@ -4,11 +4,11 @@ import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import org.virtstoraged.os.ForeignCalls;
+import org.virtstoraged.os.ForeignLibrary;
 
 /**
  * The links to Ceph's C libraries (librados.so.2 from Debian's librados2, librbd.so.1 from librbd1) through
@@ -25,51 +25,21 @@ final class CephNative {
     private CephNative() {
     }
 
-    /**
-     * The libraries, each loaded when its holder is first touched. A missing one is kept as its error, never
-     * thrown from a static initialiser: {@link #require} reports it on every attempt, before any class holding
-     * handles is initialised.
-     */
-    private static final class Rados {
-        static final Object LOOKUP = load("librados.so.2", "librados2");
-    }
+    static final ForeignLibrary RADOS = new ForeignLibrary("librados.so.2", "librados2");
+    static final ForeignLibrary RBD = new ForeignLibrary("librbd.so.1", "librbd1");
 
-    private static final class Rbd {
-        static final Object LOOKUP = load("librbd.so.1", "librbd1");
-    }
-
-    /** The library's lookup, or the {@link CephLibraryMissing} saying which package provides it. */
-    static Object load(String library, String debianPackage) {
-        try {
-            return SymbolLookup.libraryLookup(library, Arena.global());
-        } catch (IllegalArgumentException e) {
-            return new CephLibraryMissing(library, debianPackage);
-        }
-    }
-
-    /** Both libraries, or the error naming the Debian package of the first one missing. */
+    /** Both libraries, or {@link ForeignLibrary.Missing} naming the Debian package of the first one missing. */
     static void require() {
-        lookup(Rados.LOOKUP);
-        lookup(Rbd.LOOKUP);
-    }
-
-    private static SymbolLookup lookup(Object loaded) {
-        if (loaded instanceof CephLibraryMissing missing) {
-            throw new CephLibraryMissing(missing.getMessage());
-        }
-        return (SymbolLookup) loaded;
+        RADOS.lookup();
+        RBD.lookup();
     }
 
     static MethodHandle rados(String name, FunctionDescriptor function) {
-        return ForeignCalls.downcall(find(lookup(Rados.LOOKUP), name, "librados.so.2"), function, false, -1);
+        return ForeignCalls.downcall(RADOS.find(name), function, false, -1);
     }
 
     static MethodHandle rbd(String name, FunctionDescriptor function) {
-        return ForeignCalls.downcall(find(lookup(Rbd.LOOKUP), name, "librbd.so.1"), function, false, -1);
-    }
-
-    private static MemorySegment find(SymbolLookup lookup, String name, String library) {
-        return lookup.find(name).orElseThrow(() -> new UnsupportedOperationException(library + " has no " + name + "()"));
+        return ForeignCalls.downcall(RBD.find(name), function, false, -1);
     }
 
     /** One downcall returning int. */

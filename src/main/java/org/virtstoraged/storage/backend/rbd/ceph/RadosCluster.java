@@ -40,7 +40,7 @@ public final class RadosCluster implements AutoCloseable {
 
     /**
      * rados_create: {@code id} is the user name without "client." (null: librados' default, admin). Throws
-     * {@link CephLibraryMissing} when librados or librbd cannot be loaded.
+     * {@link org.virtstoraged.os.ForeignLibrary.Missing} when librados or librbd cannot be loaded.
      */
     public static RadosCluster create(String id) {
         CephLibraries.require();
